@@ -1,0 +1,143 @@
+//! Meshwork's persistence: one [`Store`] over SQLite (the embedded default) or PostgreSQL, chosen
+//! by the URL scheme at start-up.
+//!
+//! Both backends run the same SQL through `sqlx::Any`: `$N` placeholders and `RETURNING` work on
+//! both, and ids, timestamps and JSON are stored as text. The few real differences between the two
+//! (full-text search, how a write transaction starts) live in [`dialect`]. Each backend has its own
+//! migrations folder with the same logical schema.
+
+mod audit;
+mod contracts;
+mod dialect;
+mod directory;
+mod drafts;
+mod error;
+mod products;
+mod records;
+mod search;
+mod security;
+pub mod testing;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+
+pub use dialect::Dialect;
+pub use error::StoreError;
+pub use directory::{DomainFields, NewUser, TeamFields};
+pub use products::{Consumer, OfferedPort};
+pub use records::*;
+pub use security::NewToken;
+
+/// The registry's database.
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    dialect: Dialect,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("dialect", &self.dialect).finish_non_exhaustive()
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+impl Store {
+    /// Connects to `sqlite://path` (created if missing) or `postgres://...`, and runs the
+    /// migrations of that backend.
+    pub async fn open(url: &str) -> Result<Store> {
+        let store = Store::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Connects without migrating.
+    pub async fn connect(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let dialect = Dialect::from_url(url)?;
+        let options = AnyConnectOptions::from_str(&dialect.normalise_url(url))
+            .map_err(|e| StoreError::Config(format!("DATABASE_URL is not usable: {e}")))?;
+        let pool_options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
+        let pool = match dialect {
+            Dialect::Sqlite => pool_options
+                .max_connections(8)
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        // Foreign keys are off by default in SQLite; WAL lets readers run beside
+                        // the writer; the busy timeout makes writers queue instead of failing.
+                        conn.execute(
+                            "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; \
+                             PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;",
+                        )
+                        .await?;
+                        Ok(())
+                    })
+                })
+                .connect_with(options)
+                .await
+                .map_err(StoreError::from)?,
+            Dialect::Postgres => {
+                pool_options.max_connections(16).connect_with(options).await.map_err(StoreError::from)?
+            }
+        };
+        Ok(Store { pool, dialect })
+    }
+
+    /// Brings the schema up to date.
+    pub async fn migrate(&self) -> Result<()> {
+        let migrator = match self.dialect {
+            Dialect::Sqlite => sqlx::migrate!("migrations/sqlite"),
+            Dialect::Postgres => sqlx::migrate!("migrations/postgres"),
+        };
+        migrator.run(&self.pool).await.map_err(|e| StoreError::Unavailable(format!("migration failed: {e}")))
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// True when the database answers a trivial query.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Closes every connection (tests and shutdown).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        let tx = match self.dialect {
+            // A deferred SQLite transaction that reads and then writes can fail when another
+            // writer got in between; taking the write lock up front makes writers queue instead.
+            Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Dialect::Postgres => self.pool.begin().await?,
+        };
+        Ok(tx)
+    }
+}
+
+/// The current time as stored: RFC 3339 in UTC with microseconds, fixed width so text order is
+/// time order.
+pub fn now() -> String {
+    format_time(time::OffsetDateTime::now_utc())
+}
+
+pub fn format_time(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.microsecond()
+    )
+}
