@@ -6,6 +6,7 @@ use serde_json::Value;
 /// The format a document arrived in (and is kept in).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum DocumentFormat {
     Yaml,
     Json,

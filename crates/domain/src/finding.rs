@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// How bad a finding is. Only `Error` blocks a publication.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Severity {
     Error,
     Warning,
@@ -23,6 +24,7 @@ impl Severity {
 
 /// One problem found in a document: which rule, where (a JSON Pointer), why, and how to fix it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Finding {
     pub severity: Severity,
     /// A stable rule name, e.g. `schema`, `required`, `semver`, `id-format`, `reference`.

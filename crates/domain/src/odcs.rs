@@ -257,6 +257,30 @@ pub fn value_text(v: &Value) -> String {
 }
 
 impl DataContractDoc {
+    /// A new, empty contract for an output port of a product: one object named after the port,
+    /// no fields yet. The wizard and the API start from it.
+    pub fn skeleton(id: &str, port_name: &str, product: &crate::odps::DataProductDoc) -> DataContractDoc {
+        DataContractDoc {
+            api_version: ODCS_API_VERSION.to_owned(),
+            kind: String::from("DataContract"),
+            id: id.to_owned(),
+            name: Some(match &product.name {
+                Some(name) => format!("{name} – {port_name}"),
+                None => port_name.to_owned(),
+            }),
+            version: product.version.clone().unwrap_or_else(|| String::from("1.0.0")),
+            status: Some(String::from("active")),
+            domain: product.domain.clone(),
+            team: product.team_name().map(|t| serde_json::json!({ "name": t })),
+            schema: vec![SchemaObject {
+                name: port_name.replace('-', "_"),
+                physical_type: Some(String::from("table")),
+                ..SchemaObject::default()
+            }],
+            ..DataContractDoc::default()
+        }
+    }
+
     /// The owning team's name, from the v3.1+ team object.
     pub fn team_name(&self) -> Option<&str> {
         self.team.as_ref()?.get("name")?.as_str()

@@ -1,0 +1,88 @@
+//! Use-case errors: the expected ones (who may not, what is missing, what is invalid, who wrote
+//! first) and the unexpected one (the database failed), which is logged and never detailed to
+//! the caller.
+
+use domain::Finding;
+use store::StoreError;
+use views::ApiError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WorkbenchError {
+    #[error("sign in first, or send an API token (Authorization: Bearer … or x-api-key: …)")]
+    Unauthenticated,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{message}")]
+    Invalid { message: String, findings: Vec<Finding> },
+    #[error("{message}")]
+    Conflict { message: String, current_revision: Option<i64> },
+    #[error("{0}")]
+    PreconditionRequired(String),
+    #[error("the database is unavailable")]
+    Unavailable(String),
+}
+
+pub type Result<T, E = WorkbenchError> = std::result::Result<T, E>;
+
+impl WorkbenchError {
+    pub fn invalid(findings: Vec<Finding>) -> WorkbenchError {
+        let errors = findings.iter().filter(|f| f.is_error()).count();
+        let message = match errors {
+            1 => String::from("the document has 1 problem to fix; see findings"),
+            n => format!("the documents have {n} problems to fix; see findings"),
+        };
+        WorkbenchError::Invalid { message, findings }
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> WorkbenchError {
+        WorkbenchError::Forbidden(message.into())
+    }
+
+    pub fn not_found(message: impl Into<String>) -> WorkbenchError {
+        WorkbenchError::NotFound(message.into())
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> WorkbenchError {
+        WorkbenchError::BadRequest(message.into())
+    }
+}
+
+impl From<StoreError> for WorkbenchError {
+    fn from(e: StoreError) -> WorkbenchError {
+        match e {
+            StoreError::NotFound(what) => WorkbenchError::NotFound(format!("{what} not found")),
+            StoreError::Duplicate(what) => WorkbenchError::Conflict { message: format!("{what} already exists"), current_revision: None },
+            StoreError::Stale { what, current } => WorkbenchError::Conflict {
+                message: format!("{what} was changed by someone else since you read it (now at revision {current}); reload and apply your change again"),
+                current_revision: Some(current),
+            },
+            StoreError::Reference(message) => WorkbenchError::Conflict { message, current_revision: None },
+            StoreError::Config(message) | StoreError::Unavailable(message) => {
+                tracing::error!(error = %message, "store failure");
+                WorkbenchError::Unavailable(message)
+            }
+        }
+    }
+}
+
+impl From<WorkbenchError> for ApiError {
+    fn from(e: WorkbenchError) -> ApiError {
+        let message = e.to_string();
+        match e {
+            WorkbenchError::Unauthenticated => ApiError::new("unauthenticated", message),
+            WorkbenchError::Forbidden(_) => ApiError::new("forbidden", message),
+            WorkbenchError::NotFound(_) => ApiError::new("not_found", message),
+            WorkbenchError::BadRequest(_) => ApiError::new("bad_request", message),
+            WorkbenchError::Invalid { findings, .. } => ApiError { findings, ..ApiError::new("invalid", message) },
+            WorkbenchError::Conflict { current_revision, .. } => {
+                ApiError { current_revision, ..ApiError::new("conflict", message) }
+            }
+            WorkbenchError::PreconditionRequired(_) => ApiError::new("precondition_required", message),
+            WorkbenchError::Unavailable(_) => ApiError::new("unavailable", "the database is unavailable; try again shortly"),
+        }
+    }
+}
