@@ -22,4 +22,4 @@ pub use id::{DocumentId, IdError, Slug, slugify};
 pub use odcs::DataContractDoc;
 pub use odps::DataProductDoc;
 pub use validate::{ContractCheck, ProductCheck, check_contract, check_product};
-pub use vocab::{Classification, PortType, ProductStatus, ProductType};
+pub use vocab::{Classification, LogicalType, PortType, ProductStatus, ProductType};

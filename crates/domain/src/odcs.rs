@@ -79,11 +79,14 @@ impl Server {
             (Some(h), None) => h,
             _ => String::new(),
         };
-        let parts: Vec<String> = [get("project"), get("catalog"), get("database"), get("dataset")]
+        let topic = self.extra.get("customProperties").and_then(Value::as_array).and_then(|props| {
+            props.iter().find(|p| p.get("property").and_then(Value::as_str) == Some("topic"))?.get("value")?.as_str().map(str::to_owned)
+        });
+        let parts: Vec<String> = [get("account"), get("project"), get("catalog"), get("database"), get("dataset")]
             .into_iter()
             .flatten()
             .chain(get("schema"))
-            .chain(get("topic"))
+            .chain(topic)
             .collect();
         let tail = parts.join("/");
         match (host.is_empty(), tail.is_empty()) {

@@ -245,7 +245,8 @@ fn server_for(product: &str, topic: bool) -> Value {
     let domain = domain_of(product);
     let table = slug_of(product).replace('-', "_");
     if topic {
-        return json!({ "server": "production", "type": "kafka", "environment": "prod", "host": "kafka.acme.internal:9092", "topic": format!("{domain}.{}.v1", slug_of(product)), "format": "avro" });
+        return json!({ "server": "production", "type": "kafka", "environment": "prod", "host": "kafka.acme.internal:9092", "format": "avro",
+            "customProperties": [{ "property": "topic", "value": format!("{domain}.{}.v1", slug_of(product)) }] });
     }
     match domain {
         "payments" | "warehousing" => json!({ "server": "production", "type": "postgres", "environment": "prod", "host": format!("{domain}-db.acme.internal"), "port": 5432, "database": domain, "schema": "published" }),
@@ -455,8 +456,10 @@ mod tests {
         for spec in PRODUCTS {
             let check = domain::check_product(&product(spec, spec.version));
             assert!(check.findings.is_empty(), "{}: {:#?}", spec.id, check.findings);
-            let check = domain::check_contract(&contract(spec, spec.version, "", false));
-            assert!(check.findings.is_empty(), "{}: {:#?}", spec.id, check.findings);
+            for topic in [false, true] {
+                let check = domain::check_contract(&contract(spec, spec.version, if topic { "-events" } else { "" }, topic));
+                assert!(check.findings.is_empty(), "{} (topic: {topic}): {:#?}", spec.id, check.findings);
+            }
             for team in [spec.team] {
                 assert!(TEAMS.iter().any(|t| t.0 == team), "{team}");
             }

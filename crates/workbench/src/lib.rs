@@ -20,6 +20,7 @@ pub use auth::{SESSION_DAYS, TOKEN_PREFIX, hash_password};
 pub use catalog::DocSelector;
 pub use error::{Result, WorkbenchError};
 pub use publish::{Mode, SourceDoc, Submission};
+pub use store::Expect;
 pub use transfer::{ExportedFile, ImportReport};
 
 use store::{NewAudit, Store};

@@ -82,6 +82,16 @@ impl Workbench {
     /// Publishes a product and/or contracts. Every problem is reported at once; nothing is
     /// written unless everything is valid and allowed.
     pub async fn publish(&self, actor: &Actor, submission: Submission) -> Result<PublishResult> {
+        self.publish_inner(actor, submission, false).await
+    }
+
+    /// Checks a submission exactly as [`Workbench::publish`] would, without storing anything;
+    /// returns the warnings (errors come back as `WorkbenchError::Invalid`).
+    pub async fn dry_run(&self, actor: &Actor, submission: Submission) -> Result<Vec<Finding>> {
+        Ok(self.publish_inner(actor, submission, true).await?.findings)
+    }
+
+    async fn publish_inner(&self, actor: &Actor, submission: Submission, dry: bool) -> Result<PublishResult> {
         actor.require_signed_in()?;
         let mut findings = Vec::new();
 
@@ -151,6 +161,9 @@ impl Workbench {
         if has_errors(&findings) {
             return Err(WorkbenchError::invalid(findings));
         }
+        if dry {
+            return Ok(PublishResult { product_id: None, revision: None, version: None, contracts: Vec::new(), unchanged: true, findings });
+        }
 
         // Build the writes, skipping documents equal to what is stored (re-pushes are no-ops).
         let mut publication = Publication::default();
@@ -169,10 +182,16 @@ impl Workbench {
                 Some(d) if self.store.get_domain(d).await?.is_some() => Some(d.clone()),
                 _ => None,
             };
-            let contract_expect = match &existing {
-                Some(_) if submission.mode == Mode::Overwrite => Expect::Any,
-                Some(e) => Expect::Revision(e.revision),
-                None => Expect::New,
+            // A contract published on its own takes the submission's precondition; contracts in a
+            // bundle are covered by the product's.
+            let alone = product.is_none() && contracts.len() == 1;
+            let contract_expect = match (&existing, submission.mode, submission.expect) {
+                (None, _, Expect::Revision(_)) if alone => Expect::Revision(0),
+                (None, _, _) => Expect::New,
+                (Some(_), Mode::Overwrite, _) => Expect::Any,
+                (Some(e), Mode::Checked, Expect::Any) => Expect::Revision(e.revision),
+                (Some(_), Mode::Checked, checked) if alone => checked,
+                (Some(e), Mode::Checked, _) => Expect::Revision(e.revision),
             };
             publication.audit.push(NewAudit {
                 diff: existing.as_ref().map(|e| diff(&e.document, &c.source.value)),

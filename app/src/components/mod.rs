@@ -1,0 +1,6 @@
+//! Building blocks shared by the pages.
+
+pub mod badges;
+pub mod icons;
+pub mod layout;
+pub mod states;

@@ -1,0 +1,189 @@
+//! Step 1: name and id, owning team and domain, type, version, the three descriptions (markdown)
+//! and tags.
+
+use domain::ProductType;
+use domain::odps::{Description, Team};
+use leptos::prelude::*;
+
+use super::ctx::WizardCtx;
+use super::state::{suggested_id, sync_contract_ids};
+
+#[component]
+pub fn Basics() -> impl IntoView {
+    let ctx = expect_context::<WizardCtx>();
+    let s = ctx.state;
+    let editing = s.with_untracked(|s| s.editing.is_some());
+    let text = move |f: fn(&views::WizardState) -> Option<String>| move || s.with(|s| f(s).unwrap_or_default());
+    let set_name = move |ev| {
+        let name = event_target_value(&ev);
+        ctx.update(|st| {
+            if st.editing.is_none() && !st.id_edited {
+                st.product.id = suggested_id(st.product.domain.as_deref(), &name);
+            }
+            st.product.name = Some(name);
+            sync_contract_ids(st);
+        });
+    };
+    let set_id = move |ev| {
+        let id = event_target_value(&ev).trim().to_owned();
+        ctx.update(|st| {
+            st.id_edited = true;
+            st.product.id = id;
+            sync_contract_ids(st);
+        });
+    };
+    let set_team = move |ev| {
+        let team = event_target_value(&ev);
+        let domain = ctx.teams.with_value(|t| t.iter().find(|(id, _, _)| *id == team).map(|(_, _, d)| d.clone()));
+        ctx.update(|st| {
+            st.product.team.get_or_insert_with(Team::default).name = Some(team);
+            if let Some(d) = domain {
+                if st.editing.is_none() && !st.id_edited {
+                    let name = st.product.name.clone().unwrap_or_default();
+                    st.product.id = suggested_id(Some(&d), &name);
+                }
+                st.product.domain = Some(d);
+            }
+            sync_contract_ids(st);
+        });
+    };
+    let set_domain = move |ev| {
+        let domain = event_target_value(&ev);
+        ctx.update(|st| {
+            if st.editing.is_none() && !st.id_edited {
+                let name = st.product.name.clone().unwrap_or_default();
+                st.product.id = suggested_id(Some(&domain), &name);
+            }
+            st.product.domain = Some(domain);
+            sync_contract_ids(st);
+        });
+    };
+    let description = move |field: &'static str| {
+        move |ev| {
+            let value = event_target_value(&ev);
+            ctx.update(|st| {
+                let d = st.product.description.get_or_insert_with(Description::default);
+                let slot = match field {
+                    "purpose" => &mut d.purpose,
+                    "usage" => &mut d.usage,
+                    _ => &mut d.limitations,
+                };
+                *slot = if value.is_empty() { None } else { Some(value) };
+            });
+        }
+    };
+    let tags_text = RwSignal::new(s.with_untracked(|s| s.product.tags.join(", ")));
+    let set_tags = move |ev| {
+        let raw = event_target_value(&ev);
+        tags_text.set(raw.clone());
+        let tags: Vec<String> = raw.split(',').map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()).collect();
+        ctx.update(|st| st.product.tags = tags);
+    };
+
+    // Live check that the id is free (new registrations), a moment after the last keystroke.
+    #[cfg(feature = "hydrate")]
+    if !editing {
+        let timer: StoredValue<Option<TimeoutHandle>> = StoredValue::new(None);
+        Effect::watch(
+            move || s.with(|s| s.product.id.clone()),
+            move |id, _, _| {
+                if let Some(h) = timer.get_value() {
+                    h.clear();
+                }
+                let id = id.clone();
+                if id.is_empty() {
+                    ctx.id_check.set(None);
+                    return;
+                }
+                let handle = set_timeout_with_handle(
+                    move || {
+                        leptos::task::spawn_local(async move {
+                            if let Ok(check) = crate::api::wizard::check_id(id).await {
+                                ctx.id_check.set(Some(check));
+                            }
+                        })
+                    },
+                    std::time::Duration::from_millis(250),
+                )
+                .ok();
+                timer.set_value(handle);
+            },
+            true,
+        );
+    }
+    let id_status = move || {
+        ctx.id_check.get().filter(|c| s.with(|s| s.product.id == c.id)).map(|c| {
+            if c.valid && c.available {
+                view! { <span class="field-ok" data-testid="id-available">"✓ available"</span> }.into_any()
+            } else {
+                view! { <span class="field-error" data-testid="id-taken">{c.message.unwrap_or_default()}</span> }.into_any()
+            }
+        })
+    };
+    view! {
+        <h2>"Basics"</h2>
+        <div class="form-grid">
+            <div class="field span-2">
+                <label for="product-name">"Name"</label>
+                <input id="product-name" prop:value=text(|s| s.product.name.clone()) on:input=set_name required=true
+                    placeholder="e.g. Customer Revenue" autocomplete="off"/>
+            </div>
+            <div class="field span-2">
+                <label for="product-id">"Id"</label>
+                <input id="product-id" prop:value=move || s.with(|s| s.product.id.clone()) on:input=set_id disabled=editing
+                    aria-describedby="product-id-help" autocomplete="off" spellcheck="false"/>
+                <small id="product-id-help" class="help">
+                    {if editing { "The id of a published product cannot change." } else { "Suggested from the domain and name; letters, digits, '.', '_', ':' and '-'." }}
+                    " "{id_status}
+                </small>
+            </div>
+            <div class="field">
+                <label for="product-team">"Owning team"</label>
+                <select id="product-team" on:change=set_team prop:value=move || s.with(|s| s.product.team_name().unwrap_or_default().to_owned())>
+                    <option value="" disabled=true>"Choose a team"</option>
+                    {ctx.teams.get_value().into_iter().map(|(id, name, _)| view! { <option value=id.clone()>{name}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="product-domain">"Domain"</label>
+                <select id="product-domain" on:change=set_domain prop:value=text(|s| s.product.domain.clone())>
+                    <option value="" disabled=true>"Choose a domain"</option>
+                    {ctx.domains.get_value().into_iter().map(|(id, name, _)| view! { <option value=id.clone()>{name}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="product-type">"Type"</label>
+                <select id="product-type" prop:value=text(|s| s.product.product_type.clone())
+                    on:change=move |ev| { let v = event_target_value(&ev); ctx.update(|st| st.product.product_type = Some(v)); }>
+                    {ProductType::ALL.iter().map(|t| view! { <option value=t.as_str()>{t.label()}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="product-version">"Version"</label>
+                <input id="product-version" prop:value=text(|s| s.product.version.clone()) aria-describedby="product-version-help"
+                    on:input=move |ev| { let v = event_target_value(&ev).trim().to_owned(); ctx.update(|st| st.product.version = Some(v)); }/>
+                <small id="product-version-help" class="help">"Semantic version, e.g. 1.0.0."</small>
+            </div>
+            <div class="field span-4">
+                <label for="product-purpose">"Purpose"</label>
+                <textarea id="product-purpose" rows="3" prop:value=text(|s| s.product.description.as_ref().and_then(|d| d.purpose.clone())) on:input=description("purpose")
+                    placeholder="What the data is and what it is for. Markdown is supported."></textarea>
+            </div>
+            <div class="field span-2">
+                <label for="product-usage">"Usage"</label>
+                <textarea id="product-usage" rows="3" prop:value=text(|s| s.product.description.as_ref().and_then(|d| d.usage.clone())) on:input=description("usage")
+                    placeholder="How to use it: keys to join on, filters to apply."></textarea>
+            </div>
+            <div class="field span-2">
+                <label for="product-limitations">"Limitations"</label>
+                <textarea id="product-limitations" rows="3" prop:value=text(|s| s.product.description.as_ref().and_then(|d| d.limitations.clone())) on:input=description("limitations")
+                    placeholder="What it is not good for; known gaps and delays."></textarea>
+            </div>
+            <div class="field span-4">
+                <label for="product-tags">"Tags"</label>
+                <input id="product-tags" prop:value=move || tags_text.get() on:input=set_tags placeholder="finance, daily" aria-describedby="tags-help"/>
+                <small id="tags-help" class="help">"Separate tags with commas."</small>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,176 @@
+//! The registration wizard: six steps from a name to a published data product with contracts,
+//! validated as the user types (in the browser, with the same rules as the server) and again on
+//! the server, saved as a draft while they work, usable with the keyboard alone. Editing a product
+//! opens the same wizard, filled in.
+
+mod basics;
+mod ctx;
+mod inputs;
+mod ports;
+mod review;
+mod schema;
+mod sla;
+pub mod state;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::wizard::{WizardSetup, wizard_start};
+use crate::components::states::{EmptyState, ErrorPanel, Skeleton};
+use ctx::{SaveStatus, WizardCtx};
+use state::STEPS;
+
+/// `/register` (and `/register?draft=…`).
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let query = use_query_map();
+    let start = Resource::new(move || query.with(|q| q.get("draft")), |draft| wizard_start(draft, None));
+    view! {
+        <Title text="Register a data product"/>
+        <WizardLoader start=start/>
+    }
+}
+
+/// `/products/:id/edit`.
+#[component]
+pub fn EditProductPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let start = Resource::new(
+        move || (params.with(|p| p.get("id").unwrap_or_default()), query.with(|q| q.get("draft"))),
+        |(id, draft)| wizard_start(draft, Some(id)),
+    );
+    view! {
+        <Title text="Edit data product"/>
+        <WizardLoader start=start/>
+    }
+}
+
+#[component]
+fn WizardLoader(start: Resource<Result<WizardSetup, crate::error::UiError>>) -> impl IntoView {
+    view! {
+        <Suspense fallback=|| view! { <Skeleton rows=8/> }>
+            {move || Suspend::new(async move {
+                match start.await {
+                    Ok(s) if !s.signed_in => view! {
+                        <EmptyState title="Sign in to register data products">
+                            <p>"Data products belong to teams. "<a href="/signin?next=/register">"Sign in"</a>" to register one for your team."</p>
+                        </EmptyState>
+                    }.into_any(),
+                    Ok(s) if s.teams.is_empty() => view! {
+                        <EmptyState title="You are not in a team yet">
+                            <p>"Data products are owned by teams. Ask a team owner or a platform admin to add you to your team, then come back."</p>
+                        </EmptyState>
+                    }.into_any(),
+                    Ok(s) => view! { <Wizard start=s/> }.into_any(),
+                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Wizard(start: WizardSetup) -> impl IntoView {
+    let ctx = WizardCtx::new(&start);
+    provide_context(ctx);
+    ctx.start_autosave();
+    let editing = start.state.editing.clone();
+    let heading = match &editing {
+        Some(id) => format!("Edit {id}"),
+        None => String::from("Register a data product"),
+    };
+    let step = Memo::new(move |_| ctx.state.with(|s| s.step.clamp(1, 6)));
+    let go = move |n: u8| ctx.go_to(n);
+    view! {
+        <div class="wizard" data-testid="wizard">
+            <div class="page-header">
+                <div>
+                    <h1>{heading}</h1>
+                    <p class="lead">"Describe the product, its output ports and their contracts, its service levels and where its data comes from."</p>
+                </div>
+                <SaveIndicator/>
+            </div>
+            <nav class="stepper" aria-label="Wizard steps">
+                <ol>
+                    {STEPS.iter().map(|(n, title)| {
+                        let n = *n;
+                        let errors = move || ctx.findings().iter().filter(|f| f.is_error() && state::step_of(f) == n).count();
+                        view! {
+                            <li class:current=move || step.get() == n class:done=move || { step.get() > n && errors() == 0 }>
+                                <button type="button" on:click=move |_| go(n) aria-current=move || if step.get() == n { Some("step") } else { None }
+                                    data-step=n>
+                                    <span class="step-number" aria-hidden="true">{n}</span>
+                                    <span class="step-title">{*title}</span>
+                                    {move || (errors() > 0).then(|| view! { <span class="step-errors" title="Problems to fix">{errors()}</span> })}
+                                </button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
+            </nav>
+            <section class="wizard-body panel" aria-live="polite">
+                {move || match step.get() {
+                    1 => view! { <basics::Basics/> }.into_any(),
+                    2 => view! { <ports::Ports/> }.into_any(),
+                    3 => view! { <schema::Contracts/> }.into_any(),
+                    4 => view! { <sla::SlaAndQuality/> }.into_any(),
+                    5 => view! { <inputs::Inputs/> }.into_any(),
+                    _ => view! { <review::Review/> }.into_any(),
+                }}
+                {move || (step.get() < 6).then(|| view! { <StepFindings step=step.get()/> })}
+            </section>
+            <footer class="wizard-nav">
+                <button type="button" class="button" disabled=move || step.get() == 1 on:click=move |_| go(step.get().saturating_sub(1))>"← Back"</button>
+                <span class="muted">{move || format!("Step {} of 6", step.get())}</span>
+                {move || (step.get() < 6).then(|| view! {
+                    <button type="button" class="button primary" data-testid="wizard-next" on:click=move |_| go(step.get() + 1)>"Next →"</button>
+                })}
+            </footer>
+        </div>
+    }
+}
+
+/// The problems of one step: the browser's own checks, and the server's once it has answered.
+#[component]
+fn StepFindings(step: u8) -> impl IntoView {
+    let ctx = expect_context::<WizardCtx>();
+    let findings = move || ctx.findings().into_iter().filter(|f| state::step_of(f) == step).collect::<Vec<_>>();
+    view! {
+        {move || {
+            let list = findings();
+            (!list.is_empty()).then(|| view! {
+                <div class="findings" role="status" data-testid="step-findings">
+                    <h3>{format!("{} to check on this step", if list.len() == 1 { String::from("1 thing") } else { format!("{} things", list.len()) })}</h3>
+                    <ul>
+                        {list.into_iter().map(|f| view! {
+                            <li class=format!("finding {}", f.severity.as_str())>
+                                <span class="sev">{f.severity.as_str()}</span>
+                                <span>{f.message.clone()}</span>
+                                {f.fix.clone().map(|fix| view! { <small class="fix">{fix}</small> })}
+                                <code class="where">{format!("{} {}", if f.document == "product" { "product" } else { "contract" }, if f.path.is_empty() { "/" } else { f.path.as_str() })}</code>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </div>
+            })
+        }}
+    }
+}
+
+#[component]
+fn SaveIndicator() -> impl IntoView {
+    let ctx = expect_context::<WizardCtx>();
+    view! {
+        <div class="save-indicator" role="status" data-testid="save-status">
+            {move || match ctx.save.get() {
+                SaveStatus::Idle => view! { <span class="muted">"Changes are saved as a draft while you work"</span> }.into_any(),
+                SaveStatus::Pending | SaveStatus::Saving => view! { <span class="muted">"Saving draft…"</span> }.into_any(),
+                SaveStatus::Saved => view! { <span class="ok">"✓ Draft saved"</span> }.into_any(),
+                SaveStatus::Failed(message) => view! { <span class="inline-error">{format!("Draft not saved: {message}")}</span> }.into_any(),
+            }}
+            <button type="button" class="button small" on:click=move |_| ctx.save_now()>"Save draft"</button>
+        </div>
+    }
+}
