@@ -16,6 +16,8 @@ pub enum Principal {
     Team { team_id: String, token_name: String },
     /// `MESHWORK_ADMIN_TOKEN`.
     AdminToken,
+    /// Meshwork itself: CLI commands such as `demo` and `import`.
+    System,
 }
 
 /// A principal, plus whether anonymous reading is allowed in this installation.
@@ -32,7 +34,7 @@ impl Actor {
 
     /// Meshwork itself (CLI commands such as `demo` and `import` run as the platform).
     pub fn system() -> Actor {
-        Actor { principal: Principal::AdminToken, anonymous_read: false }
+        Actor { principal: Principal::System, anonymous_read: false }
     }
 
     /// The name written into audit events and documents.
@@ -42,12 +44,13 @@ impl Actor {
             Principal::User { user, .. } => user.username.clone(),
             Principal::Team { team_id, token_name } => format!("{team_id} (token {token_name})"),
             Principal::AdminToken => String::from("admin-token"),
+            Principal::System => String::from("meshwork"),
         }
     }
 
     pub fn is_admin(&self) -> bool {
         match &self.principal {
-            Principal::AdminToken => true,
+            Principal::AdminToken | Principal::System => true,
             Principal::User { user, .. } => user.is_admin,
             _ => false,
         }

@@ -158,6 +158,7 @@ impl Workbench {
             Principal::User { .. } => "user",
             Principal::Team { .. } => "team-token",
             Principal::AdminToken => "admin-token",
+            Principal::System => "system",
         };
         Ok(SessionView { user, kind: kind.to_owned(), anonymous_read: self.anonymous_read().await })
     }
