@@ -162,28 +162,34 @@ fn Results(results: SearchResults, params: SearchParams) -> impl IntoView {
         .into_iter()
         .filter(|(_, _, values)| !values.is_empty())
         .map(|(key, heading, values)| {
-            let many = values.len() > 8;
-            let list = values
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| {
-                    let link = toggled(&params, key, &v.value);
-                    let class = if i >= 8 { "facet-value extra" } else { "facet-value" };
-                    view! {
-                        <li class=class>
-                            <a href=link class:selected=v.selected aria-pressed=if v.selected { "true" } else { "false" } data-facet=key data-value=v.value.clone()>
-                                <span class="check" aria-hidden="true">{if v.selected { "✓" } else { "" }}</span>
-                                <span class="facet-label">{v.label}</span>
-                                <span class="count">{v.count}</span>
-                            </a>
-                        </li>
-                    }
-                })
-                .collect_view();
+            let item = |v: FacetValue| {
+                let link = toggled(&params, key, &v.value);
+                view! {
+                    <li class="facet-value">
+                        <a href=link class:selected=v.selected aria-pressed=if v.selected { "true" } else { "false" } data-facet=key data-value=v.value.clone()>
+                            <span class="check" aria-hidden="true">{if v.selected { "✓" } else { "" }}</span>
+                            <span class="facet-label" title=v.label.clone()>{v.label}</span>
+                            <span class="count">{v.count}</span>
+                        </a>
+                    </li>
+                }
+            };
+            // The first few values show; the rest (and any selected among them) fold away.
+            let (mut shown, mut more) = (Vec::new(), Vec::new());
+            for (i, v) in values.into_iter().enumerate() {
+                if i < 8 || v.selected { shown.push(v) } else { more.push(v) }
+            }
+            let more_count = more.len();
             view! {
                 <details class="facet" open=true>
                     <summary>{heading}</summary>
-                    <ul class:collapsible=many>{list}</ul>
+                    <ul>{shown.into_iter().map(item).collect_view()}</ul>
+                    {(more_count > 0).then(|| view! {
+                        <details class="facet-more">
+                            <summary>{format!("Show {more_count} more")}</summary>
+                            <ul>{more.into_iter().map(item).collect_view()}</ul>
+                        </details>
+                    })}
                 </details>
             }
         })
