@@ -10,7 +10,10 @@ fn now_ms() -> f64 {
     }
     #[cfg(not(feature = "hydrate"))]
     {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as f64).unwrap_or(0.0)
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as f64)
+            .unwrap_or(0.0)
     }
 }
 
@@ -21,7 +24,14 @@ pub fn parse_ms(ts: &str) -> Option<f64> {
         return None;
     }
     let n = |r: std::ops::Range<usize>| ts.get(r)?.parse::<i64>().ok();
-    let (y, mo, d, h, mi, s) = (n(0..4)?, n(5..7)?, n(8..10)?, n(11..13)?, n(14..16)?, n(17..19)?);
+    let (y, mo, d, h, mi, s) = (
+        n(0..4)?,
+        n(5..7)?,
+        n(8..10)?,
+        n(11..13)?,
+        n(14..16)?,
+        n(17..19)?,
+    );
     // Days from civil date (Howard Hinnant's algorithm).
     let y2 = if mo <= 2 { y - 1 } else { y };
     let era = y2.div_euclid(400);
@@ -35,7 +45,9 @@ pub fn parse_ms(ts: &str) -> Option<f64> {
 
 /// "just now", "5 minutes ago", "3 days ago", "2 years ago".
 pub fn relative(ts: &str) -> String {
-    let Some(then) = parse_ms(ts) else { return ts.to_owned() };
+    let Some(then) = parse_ms(ts) else {
+        return ts.to_owned();
+    };
     let seconds = ((now_ms() - then) / 1000.0).max(0.0) as i64;
     let (n, unit) = match seconds {
         0..=44 => return String::from("just now"),
@@ -72,8 +84,14 @@ mod tests {
     #[test]
     fn timestamps_parse_to_epoch_milliseconds() {
         assert_eq!(parse_ms("1970-01-01T00:00:00.000000Z"), Some(0.0));
-        assert_eq!(parse_ms("2000-03-01T00:00:01.000000Z"), Some(951_868_801_000.0));
+        assert_eq!(
+            parse_ms("2000-03-01T00:00:01.000000Z"),
+            Some(951_868_801_000.0)
+        );
         assert_eq!(parse_ms("junk"), None);
-        assert_eq!(absolute("2026-11-24T18:04:05.000000Z"), "2026-11-24 18:04 UTC");
+        assert_eq!(
+            absolute("2026-11-24T18:04:05.000000Z"),
+            "2026-11-24 18:04 UTC"
+        );
     }
 }

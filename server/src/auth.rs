@@ -34,23 +34,33 @@ async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Actor, Workben
             None => Err(WorkbenchError::Unauthenticated),
         };
     }
-    if let Some(secret) = cookie(headers, SESSION_COOKIE) {
-        if let Some(actor) = wb.authenticate_session(&secret).await? {
-            return Ok(actor);
-        }
+    if let Some(secret) = cookie(headers, SESSION_COOKIE)
+        && let Some(actor) = wb.authenticate_session(&secret).await?
+    {
+        return Ok(actor);
     }
     Ok(wb.anonymous().await)
 }
 
 /// The token from `Authorization: Bearer …` or `x-api-key: …`.
 pub fn presented_token(headers: &HeaderMap) -> Option<String> {
-    if let Some(value) = headers.get(http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+    if let Some(value) = headers
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
         let value = value.trim();
-        if let Some(token) = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")) {
+        if let Some(token) = value
+            .strip_prefix("Bearer ")
+            .or_else(|| value.strip_prefix("bearer "))
+        {
             return Some(token.trim().to_owned());
         }
     }
-    headers.get("x-api-key").and_then(|v| v.to_str().ok()).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+    headers
+        .get("x-api-key")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
 }
 
 /// A cookie's value.
@@ -69,7 +79,10 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 pub fn session_cookie(secret: Option<&str>, secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };
     match secret {
-        Some(s) => format!("{SESSION_COOKIE}={s}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", workbench::SESSION_DAYS * 24 * 3600),
+        Some(s) => format!(
+            "{SESSION_COOKIE}={s}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+            workbench::SESSION_DAYS * 24 * 3600
+        ),
         None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
     }
 }
@@ -90,7 +103,10 @@ mod tests {
     #[test]
     fn cookies_are_found_among_others() {
         let mut h = HeaderMap::new();
-        h.insert(http::header::COOKIE, "a=1; meshwork_session=s3cret; b=2".parse().unwrap());
+        h.insert(
+            http::header::COOKIE,
+            "a=1; meshwork_session=s3cret; b=2".parse().unwrap(),
+        );
         assert_eq!(cookie(&h, SESSION_COOKIE).as_deref(), Some("s3cret"));
         assert!(session_cookie(Some("x"), false).contains("HttpOnly; SameSite=Lax"));
     }

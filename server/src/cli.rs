@@ -14,7 +14,11 @@ use crate::config::{DatabaseArgs, ServeArgs};
 use crate::state::{AppState, Settings};
 
 #[derive(Debug, Parser)]
-#[command(name = "meshwork", version, about = "Meshwork: a self-hostable data mesh workbench")]
+#[command(
+    name = "meshwork",
+    version,
+    about = "Meshwork: a self-hostable data mesh workbench"
+)]
 pub struct Cli {
     /// Log filter, e.g. `info` or `meshwork=debug,tower_http=info`.
     #[arg(long, env = "MESHWORK_LOG", default_value = "info", global = true)]
@@ -96,7 +100,9 @@ pub enum UserCommand {
 
 async fn open(database: &DatabaseArgs) -> anyhow::Result<Workbench> {
     let url = database.url()?;
-    let store = Store::open(&url).await.with_context(|| format!("opening the registry at {}", redact(&url)))?;
+    let store = Store::open(&url)
+        .await
+        .with_context(|| format!("opening the registry at {}", redact(&url)))?;
     Ok(Workbench::new(store, WorkbenchConfig::default()))
 }
 
@@ -129,39 +135,102 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Demo(db)) => {
             let wb = open(&db).await?;
             let n = wb.load_demo().await.map_err(|e| anyhow::anyhow!("{e}"))?;
-            println!("demo mesh loaded ({n} publications); sign in as admin / alice / bob with password {}", workbench::demo::DEMO_PASSWORD);
+            println!(
+                "demo mesh loaded ({n} publications); sign in as admin / alice / bob with password {}",
+                workbench::demo::DEMO_PASSWORD
+            );
             Ok(())
         }
-        Some(Command::Token { command: TokenCommand::Create { database, name, user, team } }) => {
+        Some(Command::Token {
+            command:
+                TokenCommand::Create {
+                    database,
+                    name,
+                    user,
+                    team,
+                },
+        }) => {
             let wb = open(&database).await?;
             let actor = match &user {
                 Some(username) => {
-                    let record = wb.store().get_user_by_username(username).await?.ok_or_else(|| anyhow::anyhow!("user '{username}' does not exist"))?;
-                    Actor { principal: workbench::Principal::User { memberships: wb.store().memberships(&record.id).await?, user: record }, anonymous_read: false }
+                    let record = wb
+                        .store()
+                        .get_user_by_username(username)
+                        .await?
+                        .ok_or_else(|| anyhow::anyhow!("user '{username}' does not exist"))?;
+                    Actor {
+                        principal: workbench::Principal::User {
+                            memberships: wb.store().memberships(&record.id).await?,
+                            user: record,
+                        },
+                        anonymous_read: false,
+                    }
                 }
                 None => Actor::system(),
             };
-            let created = wb.create_token(&actor, &views::TokenInput { name, team_id: team }).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let created = wb
+                .create_token(
+                    &actor,
+                    &views::TokenInput {
+                        name,
+                        team_id: team,
+                    },
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{}", created.secret);
-            eprintln!("token '{}' created; the secret above is shown only once", created.token.name);
+            eprintln!(
+                "token '{}' created; the secret above is shown only once",
+                created.token.name
+            );
             Ok(())
         }
-        Some(Command::User { command: UserCommand::Create { database, username, display_name, password, admin } }) => {
+        Some(Command::User {
+            command:
+                UserCommand::Create {
+                    database,
+                    username,
+                    display_name,
+                    password,
+                    admin,
+                },
+        }) => {
             let wb = open(&database).await?;
-            let input = views::UserInput { display_name: display_name.unwrap_or_else(|| username.clone()), username, email: None, password: Some(password), is_admin: admin };
-            let user = wb.create_user(&Actor::system(), &input).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-            println!("user '{}' created{}", user.username, if user.is_admin { " (platform admin)" } else { "" });
+            let input = views::UserInput {
+                display_name: display_name.unwrap_or_else(|| username.clone()),
+                username,
+                email: None,
+                password: Some(password),
+                is_admin: admin,
+            };
+            let user = wb
+                .create_user(&Actor::system(), &input)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!(
+                "user '{}' created{}",
+                user.username,
+                if user.is_admin {
+                    " (platform admin)"
+                } else {
+                    ""
+                }
+            );
             Ok(())
         }
         Some(Command::Export { database, dir }) => {
             let wb = open(&database).await?;
-            let files = wb.export_registry(&Actor::system()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let files = wb
+                .export_registry(&Actor::system())
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             for f in &files {
                 let path = dir.join(&f.path);
                 if let Some(parent) = path.parent() {
                     std::fs::create_dir_all(parent)?;
                 }
-                std::fs::write(&path, &f.content).with_context(|| format!("writing {}", path.display()))?;
+                std::fs::write(&path, &f.content)
+                    .with_context(|| format!("writing {}", path.display()))?;
             }
             println!("exported {} files to {}", files.len(), dir.display());
             Ok(())
@@ -169,7 +238,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Import { database, dir }) => {
             let wb = open(&database).await?;
             let files = read_tree(&dir)?;
-            let report = wb.import_registry(&Actor::system(), &files).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let report = wb
+                .import_registry(&Actor::system(), &files)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{}", serde_json::to_string_pretty(&report)?);
             Ok(())
         }
@@ -181,13 +253,19 @@ fn read_tree(dir: &Path) -> anyhow::Result<HashMap<String, String>> {
     let mut out = HashMap::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(current) = stack.pop() {
-        for entry in std::fs::read_dir(&current).with_context(|| format!("reading {}", current.display()))? {
+        for entry in
+            std::fs::read_dir(&current).with_context(|| format!("reading {}", current.display()))?
+        {
             let path = entry?.path();
             if path.is_dir() {
                 stack.push(path);
             } else {
                 let relative = path.strip_prefix(dir)?.to_string_lossy().replace('\\', "/");
-                out.insert(relative, std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?);
+                out.insert(
+                    relative,
+                    std::fs::read_to_string(&path)
+                        .with_context(|| format!("reading {}", path.display()))?,
+                );
             }
         }
     }
@@ -208,18 +286,36 @@ pub fn leptos_options(addr: std::net::SocketAddr) -> leptos::config::LeptosOptio
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let url = args.database.url()?;
-    let store = Store::open(&url).await.with_context(|| format!("opening the registry at {}", redact(&url)))?;
-    let config = WorkbenchConfig { anonymous_read: args.anonymous_read, admin_token: args.admin_token.clone().filter(|t| !t.is_empty()) };
+    let store = Store::open(&url)
+        .await
+        .with_context(|| format!("opening the registry at {}", redact(&url)))?;
+    let config = WorkbenchConfig {
+        anonymous_read: args.anonymous_read,
+        admin_token: args.admin_token.clone().filter(|t| !t.is_empty()),
+    };
     let workbench = Workbench::new(store, config);
     if args.demo {
-        let n = workbench.load_demo().await.map_err(|e| anyhow::anyhow!("loading the demo: {e}"))?;
+        let n = workbench
+            .load_demo()
+            .await
+            .map_err(|e| anyhow::anyhow!("loading the demo: {e}"))?;
         tracing::info!(publications = n, "demo mesh loaded");
     }
-    let state = AppState { workbench, leptos_options: leptos_options(args.addr), settings: Arc::new(Settings { secure_cookies: args.secure_cookies }) };
-    let listener = tokio::net::TcpListener::bind(args.addr).await.with_context(|| format!("listening on {}", args.addr))?;
+    let state = AppState {
+        workbench,
+        leptos_options: leptos_options(args.addr),
+        settings: Arc::new(Settings {
+            secure_cookies: args.secure_cookies,
+        }),
+    };
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .with_context(|| format!("listening on {}", args.addr))?;
     tracing::info!(addr = %args.addr, database = %redact(&url), ready_in_ms = started.elapsed().as_millis() as u64, "meshwork is ready");
     println!("Meshwork is ready on http://{}", args.addr);
-    axum::serve(listener, crate::app(state)).with_graceful_shutdown(shutdown()).await?;
+    axum::serve(listener, crate::app(state))
+        .with_graceful_shutdown(shutdown())
+        .await?;
     Ok(())
 }
 
@@ -229,7 +325,8 @@ async fn shutdown() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };
@@ -245,7 +342,10 @@ mod tests {
 
     #[test]
     fn passwords_never_reach_messages() {
-        assert_eq!(redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(
+            redact("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
         assert_eq!(redact("sqlite://data/m.db"), "sqlite://data/m.db");
     }
 }

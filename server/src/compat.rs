@@ -18,11 +18,17 @@ use crate::extract::DocumentBody;
 use crate::state::AppState;
 
 fn same_id(path: &str, doc: &workbench::SourceDoc) -> Result<(), HttpError> {
-    let doc_id = doc.value.get("id").and_then(|v| v.as_str()).unwrap_or_default();
+    let doc_id = doc
+        .value
+        .get("id")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default();
     if doc_id == path {
         Ok(())
     } else {
-        Err(HttpError::bad_request(format!("the document's id '{doc_id}' differs from the id in the path '{path}'")))
+        Err(HttpError::bad_request(format!(
+            "the document's id '{doc_id}' differs from the id in the path '{path}'"
+        )))
     }
 }
 
@@ -36,9 +42,26 @@ fn format(headers: &HeaderMap) -> Result<DocumentFormat, HttpError> {
     request_body(content((Object = "application/json"), (String = "application/yaml")), description = "An ODCS v3 document as JSON or YAML"),
     responses((status = 200, description = "Published"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn put_contract(State(s): State<AppState>, Extension(actor): Extension<Actor>, Path(id): Path<String>, DocumentBody(doc): DocumentBody) -> ApiResult<Response> {
+pub async fn put_contract(
+    State(s): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    DocumentBody(doc): DocumentBody,
+) -> ApiResult<Response> {
     same_id(&id, &doc)?;
-    let result = s.workbench.publish(&actor, Submission { product: None, contracts: vec![doc], expect: Expect::Any, mode: Mode::Overwrite, team: None }).await?;
+    let result = s
+        .workbench
+        .publish(
+            &actor,
+            Submission {
+                product: None,
+                contracts: vec![doc],
+                expect: Expect::Any,
+                mode: Mode::Overwrite,
+                team: None,
+            },
+        )
+        .await?;
     Ok((StatusCode::OK, Json(result)).into_response())
 }
 
@@ -46,8 +69,16 @@ pub async fn put_contract(State(s): State<AppState>, Extension(actor): Extension
 #[utoipa::path(get, path = "/api/datacontracts/{id}", tag = "compatibility", params(("id" = String, Path, description = "Contract id")),
     responses((status = 200, description = "The ODCS document", content((String = "application/json"), (String = "application/yaml"))),
         (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn get_contract(State(s): State<AppState>, Extension(actor): Extension<Actor>, Path(id): Path<String>, headers: HeaderMap) -> ApiResult<Response> {
-    let (text, format) = s.workbench.contract_document(&actor, &id, DocSelector::Current, Some(format(&headers)?)).await?;
+pub async fn get_contract(
+    State(s): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let (text, format) = s
+        .workbench
+        .contract_document(&actor, &id, DocSelector::Current, Some(format(&headers)?))
+        .await?;
     Ok(document_response(text, format))
 }
 
@@ -56,15 +87,35 @@ pub async fn get_contract(State(s): State<AppState>, Extension(actor): Extension
     request_body(content((Object = "application/json"), (String = "application/yaml")), description = "An ODPS v1 document as JSON or YAML"),
     responses((status = 200, description = "Published"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn put_product(State(s): State<AppState>, Extension(actor): Extension<Actor>, Path(id): Path<String>, headers: HeaderMap, DocumentBody(doc): DocumentBody) -> ApiResult<Response> {
+pub async fn put_product(
+    State(s): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    DocumentBody(doc): DocumentBody,
+) -> ApiResult<Response> {
     same_id(&id, &doc)?;
-    let result = s.workbench.publish(&actor, Submission { product: Some(doc), contracts: Vec::new(), expect: Expect::Any, mode: Mode::Overwrite, team: None }).await?;
+    let result = s
+        .workbench
+        .publish(
+            &actor,
+            Submission {
+                product: Some(doc),
+                contracts: Vec::new(),
+                expect: Expect::Any,
+                mode: Mode::Overwrite,
+                team: None,
+            },
+        )
+        .await?;
     let mut response = (StatusCode::OK, Json(result)).into_response();
     // The CLIs print this header, so people can click through to the product page.
-    if let Some(host) = headers.get(http::header::HOST).and_then(|h| h.to_str().ok()) {
-        if let Ok(value) = HeaderValue::from_str(&format!("http://{host}/products/{id}")) {
-            response.headers_mut().insert("location-html", value);
-        }
+    if let Some(host) = headers
+        .get(http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        && let Ok(value) = HeaderValue::from_str(&format!("http://{host}/products/{id}"))
+    {
+        response.headers_mut().insert("location-html", value);
     }
     Ok(response)
 }
@@ -73,7 +124,15 @@ pub async fn put_product(State(s): State<AppState>, Extension(actor): Extension<
 #[utoipa::path(get, path = "/api/dataproducts/{id}", tag = "compatibility", params(("id" = String, Path, description = "Data product id")),
     responses((status = 200, description = "The ODPS document", content((String = "application/json"), (String = "application/yaml"))),
         (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn get_product(State(s): State<AppState>, Extension(actor): Extension<Actor>, Path(id): Path<String>, headers: HeaderMap) -> ApiResult<Response> {
-    let (text, format) = s.workbench.product_document(&actor, &id, DocSelector::Current, Some(format(&headers)?)).await?;
+pub async fn get_product(
+    State(s): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let (text, format) = s
+        .workbench
+        .product_document(&actor, &id, DocSelector::Current, Some(format(&headers)?))
+        .await?;
     Ok(document_response(text, format))
 }

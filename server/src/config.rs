@@ -24,7 +24,10 @@ impl DatabaseArgs {
             Some(url) if !url.is_empty() => Ok(url.clone()),
             _ => {
                 std::fs::create_dir_all(&self.data_dir)?;
-                Ok(format!("sqlite://{}/meshwork.db", self.data_dir.trim_end_matches('/')))
+                Ok(format!(
+                    "sqlite://{}/meshwork.db",
+                    self.data_dir.trim_end_matches('/')
+                ))
             }
         }
     }

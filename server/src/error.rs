@@ -31,10 +31,14 @@ impl From<WorkbenchError> for HttpError {
 
 impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = (status, Json(ErrorBody { error: self.0 })).into_response();
         if status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(http::header::WWW_AUTHENTICATE, http::HeaderValue::from_static("Bearer realm=\"meshwork\""));
+            response.headers_mut().insert(
+                http::header::WWW_AUTHENTICATE,
+                http::HeaderValue::from_static("Bearer realm=\"meshwork\""),
+            );
         }
         response
     }
@@ -44,10 +48,19 @@ pub type ApiResult<T> = Result<T, HttpError>;
 
 /// Unknown paths under `/api`.
 pub async fn api_not_found(uri: http::Uri) -> HttpError {
-    HttpError::not_found(format!("no API endpoint at {}; see /api/openapi.json", uri.path()))
+    HttpError::not_found(format!(
+        "no API endpoint at {}; see /api/openapi.json",
+        uri.path()
+    ))
 }
 
 /// A known path with a method it does not support.
 pub async fn method_not_allowed(method: http::Method, uri: http::Uri) -> HttpError {
-    HttpError::new("method_not_allowed", format!("{method} is not supported on {}; see /api/openapi.json", uri.path()))
+    HttpError::new(
+        "method_not_allowed",
+        format!(
+            "{method} is not supported on {}; see /api/openapi.json",
+            uri.path()
+        ),
+    )
 }

@@ -1,10 +1,10 @@
 //! Request extractors that answer bad input in the API's error shape: JSON bodies, ODPS/ODCS
 //! document bodies (YAML or JSON), query strings and `If-Match`.
 
+use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, JsonRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::body::Bytes;
 use serde::de::DeserializeOwned;
 use workbench::SourceDoc;
 
@@ -30,9 +30,17 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 
 fn json_rejection(rejection: JsonRejection) -> HttpError {
     match rejection {
-        JsonRejection::MissingJsonContentType(_) => HttpError::new("unsupported_media_type", "send the body as JSON with Content-Type: application/json"),
-        JsonRejection::JsonSyntaxError(e) => HttpError::bad_request(format!("malformed JSON: {}", inner(&e))),
-        JsonRejection::JsonDataError(e) => HttpError::new("bad_request", format!("the JSON does not have the expected shape: {}", inner(&e))),
+        JsonRejection::MissingJsonContentType(_) => HttpError::new(
+            "unsupported_media_type",
+            "send the body as JSON with Content-Type: application/json",
+        ),
+        JsonRejection::JsonSyntaxError(e) => {
+            HttpError::bad_request(format!("malformed JSON: {}", inner(&e)))
+        }
+        JsonRejection::JsonDataError(e) => HttpError::new(
+            "bad_request",
+            format!("the JSON does not have the expected shape: {}", inner(&e)),
+        ),
         JsonRejection::BytesRejection(e) => bytes_rejection(e),
         other => HttpError::bad_request(other.body_text()),
     }
@@ -50,7 +58,10 @@ fn inner(e: &dyn std::error::Error) -> String {
 
 fn bytes_rejection(e: BytesRejection) -> HttpError {
     if e.status() == http::StatusCode::PAYLOAD_TOO_LARGE {
-        HttpError::new("payload_too_large", format!("the body is larger than {} MiB", BODY_LIMIT / 1024 / 1024))
+        HttpError::new(
+            "payload_too_large",
+            format!("the body is larger than {} MiB", BODY_LIMIT / 1024 / 1024),
+        )
     } else {
         HttpError::bad_request(format!("the body could not be read: {}", e.body_text()))
     }
@@ -65,7 +76,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or_default();
-        serde_html_form::from_str(query).map(ApiQuery).map_err(|e| HttpError::bad_request(format!("query string: {e}")))
+        serde_html_form::from_str(query)
+            .map(ApiQuery)
+            .map_err(|e| HttpError::bad_request(format!("query string: {e}")))
     }
 }
 
@@ -78,8 +91,11 @@ impl<S: Send + Sync> FromRequest<S> for DocumentBody {
     type Rejection = HttpError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(req, state).await.map_err(bytes_rejection)?;
-        let text = std::str::from_utf8(&bytes).map_err(|e| HttpError::bad_request(format!("the body is not UTF-8 text ({e})")))?;
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(bytes_rejection)?;
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|e| HttpError::bad_request(format!("the body is not UTF-8 text ({e})")))?;
         Ok(DocumentBody(SourceDoc::parse(text)?))
     }
 }
@@ -104,21 +120,30 @@ impl<S: Send + Sync> FromRequestParts<S> for Preconditions {
                 Some(text.parse::<i64>().map_err(|_| HttpError::bad_request(format!("If-Match must be the ETag of the current revision, such as \"3\" (got {text:?})")))?)
             }
         };
-        let create_only = parts.headers.get(http::header::IF_NONE_MATCH).is_some_and(|v| v.as_bytes() == b"*");
-        Ok(Preconditions { if_match, create_only })
+        let create_only = parts
+            .headers
+            .get(http::header::IF_NONE_MATCH)
+            .is_some_and(|v| v.as_bytes() == b"*");
+        Ok(Preconditions {
+            if_match,
+            create_only,
+        })
     }
 }
 
 /// An ETag for a revision.
 pub fn etag(revision: i64) -> http::HeaderValue {
-    http::HeaderValue::from_str(&format!("\"{revision}\"")).unwrap_or(http::HeaderValue::from_static("\"0\""))
+    http::HeaderValue::from_str(&format!("\"{revision}\""))
+        .unwrap_or(http::HeaderValue::from_static("\"0\""))
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn query_strings_repeat_keys_into_lists() {
-        let p: views::SearchParams = serde_html_form::from_str("q=customer+id&tag=a&tag=b%20c&domain=sales&limit=5").unwrap();
+        let p: views::SearchParams =
+            serde_html_form::from_str("q=customer+id&tag=a&tag=b%20c&domain=sales&limit=5")
+                .unwrap();
         assert_eq!(p.q.as_deref(), Some("customer id"));
         assert_eq!(p.tag, ["a", "b c"]);
         assert_eq!(p.domain, ["sales"]);

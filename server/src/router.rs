@@ -25,34 +25,83 @@ pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .route("/api/openapi.json", get(openapi::serve))
         .route("/api/v1/me", get(session::me))
-        .route("/api/v1/session", post(session::sign_in).delete(session::sign_out))
-        .route("/api/v1/domains", get(directory::list_domains).post(directory::create_domain))
-        .route("/api/v1/domains/{id}", get(directory::get_domain).put(directory::update_domain).delete(directory::delete_domain))
-        .route("/api/v1/teams", get(directory::list_teams).post(directory::create_team))
-        .route("/api/v1/teams/{id}", get(directory::get_team).put(directory::update_team).delete(directory::delete_team))
-        .route("/api/v1/teams/{id}/members/{username}", put(directory::set_member).delete(directory::remove_member))
-        .route("/api/v1/users", get(directory::list_users).post(directory::create_user))
-        .route("/api/v1/users/{username}", get(directory::get_user).put(directory::update_user))
+        .route(
+            "/api/v1/session",
+            post(session::sign_in).delete(session::sign_out),
+        )
+        .route(
+            "/api/v1/domains",
+            get(directory::list_domains).post(directory::create_domain),
+        )
+        .route(
+            "/api/v1/domains/{id}",
+            get(directory::get_domain)
+                .put(directory::update_domain)
+                .delete(directory::delete_domain),
+        )
+        .route(
+            "/api/v1/teams",
+            get(directory::list_teams).post(directory::create_team),
+        )
+        .route(
+            "/api/v1/teams/{id}",
+            get(directory::get_team)
+                .put(directory::update_team)
+                .delete(directory::delete_team),
+        )
+        .route(
+            "/api/v1/teams/{id}/members/{username}",
+            put(directory::set_member).delete(directory::remove_member),
+        )
+        .route(
+            "/api/v1/users",
+            get(directory::list_users).post(directory::create_user),
+        )
+        .route(
+            "/api/v1/users/{username}",
+            get(directory::get_user).put(directory::update_user),
+        )
         .route("/api/v1/tokens", get(tokens::list).post(tokens::create))
         .route("/api/v1/tokens/{id}", axum::routing::delete(tokens::revoke))
         .route("/api/v1/search", get(products::search))
-        .route("/api/v1/products", get(products::list).post(products::create))
-        .route("/api/v1/products/{id}", get(products::get).put(products::update))
+        .route(
+            "/api/v1/products",
+            get(products::list).post(products::create),
+        )
+        .route(
+            "/api/v1/products/{id}",
+            get(products::get).put(products::update),
+        )
         .route("/api/v1/products/{id}/document", get(products::document))
         .route("/api/v1/products/{id}/versions", get(products::versions))
         .route("/api/v1/products/{id}/history", get(products::history))
-        .route("/api/v1/products/{id}/status", post(products::change_status))
+        .route(
+            "/api/v1/products/{id}/status",
+            post(products::change_status),
+        )
         .route("/api/v1/ports", get(products::ports))
         .route("/api/v1/id-check", get(products::id_check))
         .route("/api/v1/contracts", get(contracts::list))
-        .route("/api/v1/contracts/{id}", get(contracts::get).put(contracts::put))
+        .route(
+            "/api/v1/contracts/{id}",
+            get(contracts::get).put(contracts::put),
+        )
         .route("/api/v1/contracts/{id}/document", get(contracts::document))
         .route("/api/v1/contracts/{id}/versions", get(contracts::versions))
         .route("/api/v1/drafts", get(drafts::list).post(drafts::create))
-        .route("/api/v1/drafts/{id}", get(drafts::get).put(drafts::save).delete(drafts::delete))
+        .route(
+            "/api/v1/drafts/{id}",
+            get(drafts::get).put(drafts::save).delete(drafts::delete),
+        )
         .route("/api/v1/audit", get(audit::recent))
-        .route("/api/datacontracts/{id}", get(compat::get_contract).put(compat::put_contract))
-        .route("/api/dataproducts/{id}", get(compat::get_product).put(compat::put_product))
+        .route(
+            "/api/datacontracts/{id}",
+            get(compat::get_contract).put(compat::put_contract),
+        )
+        .route(
+            "/api/dataproducts/{id}",
+            get(compat::get_product).put(compat::put_product),
+        )
         .route("/api", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed);
@@ -86,7 +135,15 @@ pub fn app(state: AppState) -> Router {
 
 /// A panic is a bug: log it, and answer in the API's error shape without details.
 fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
-    let detail = err.downcast_ref::<String>().cloned().or_else(|| err.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default();
+    let detail = err
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| err.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default();
     tracing::error!(panic = %detail, "handler panicked");
-    HttpError::new("internal", "an unexpected error happened; it has been logged").into_response()
+    HttpError::new(
+        "internal",
+        "an unexpected error happened; it has been logged",
+    )
+    .into_response()
 }

@@ -23,7 +23,9 @@ fn main() -> ExitCode {
         Some("test") => suite::test(&args[1..]),
         Some("bench") => bench::bench(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <setup | serve [--demo] [--dev] | test [--skip-lint] | bench>");
+            eprintln!(
+                "usage: cargo xtask <setup | serve [--demo] [--dev] | test [--skip-lint] | bench>"
+            );
             return ExitCode::from(2);
         }
     };
@@ -40,13 +42,22 @@ fn main() -> ExitCode {
 /// otherwise. `--demo` loads the demo mesh; `--dev` skips the optimised release build.
 fn serve(args: &[String]) -> util::Result {
     let dev = args.iter().any(|a| a == "--dev");
-    setup::setup(setup::Needs { browser: false, node: false, python: false, ..setup::Needs::all() })?;
+    setup::setup(setup::Needs {
+        browser: false,
+        node: false,
+        python: false,
+        ..setup::Needs::all()
+    })?;
     let mut build = vec!["leptos", "build"];
     if !dev {
         build.push("--release");
     }
     util::run("cargo", &build, &[])?;
-    let binary = if dev { "target/debug/meshwork" } else { "target/release/meshwork" };
+    let binary = if dev {
+        "target/debug/meshwork"
+    } else {
+        "target/release/meshwork"
+    };
     let mut serve_args = vec!["serve"];
     if args.iter().any(|a| a == "--demo") {
         serve_args.push("--demo");

@@ -14,13 +14,47 @@ pub fn test(args: &[String]) -> Result {
 
     if !skip_lint {
         run("cargo", &["fmt", "--all", "--check"], &[])?;
-        run("cargo", &["clippy", "--workspace", "--exclude", "frontend", "--all-targets", "--", "-D", "warnings"], &[])?;
-        run("cargo", &["clippy", "--package", "frontend", "--target", "wasm32-unknown-unknown", "--", "-D", "warnings"], &[])?;
+        run(
+            "cargo",
+            &[
+                "clippy",
+                "--workspace",
+                "--exclude",
+                "frontend",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+            &[],
+        )?;
+        run(
+            "cargo",
+            &[
+                "clippy",
+                "--package",
+                "frontend",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--",
+                "-D",
+                "warnings",
+            ],
+            &[],
+        )?;
     }
     // Unit tests, the store conformance suite (SQLite and PostgreSQL) and the router tests on SQLite…
-    run("cargo", &["test", "--workspace", "--exclude", "frontend"], &[])?;
+    run(
+        "cargo",
+        &["test", "--workspace", "--exclude", "frontend"],
+        &[],
+    )?;
     // …and the router tests again on PostgreSQL.
-    run("cargo", &["test", "--package", "server", "--test", "api"], &[("MESHWORK_TEST_DB", "postgres")])?;
+    run(
+        "cargo",
+        &["test", "--package", "server", "--test", "api"],
+        &[("MESHWORK_TEST_DB", "postgres")],
+    )?;
 
     // The real binary, with the optimised WASM, as users run it.
     run("cargo", &["leptos", "build", "--release"], &[])?;
@@ -32,34 +66,72 @@ pub fn test(args: &[String]) -> Result {
     let admin_token = format!("suite-{}", std::process::id());
 
     // Interop: the real Data Contract CLI, Data Product CLI and schemathesis, on an empty registry.
-    let interop = start_server(binary, free_port()?, &dir("interop"), &[], &[("MESHWORK_ADMIN_TOKEN", &admin_token)], &dir("interop.log"))?;
-    run(".venv/bin/python", &["-m", "pytest", "-q", "interop"], &[("MESHWORK_URL", &interop.url), ("MESHWORK_ADMIN_TOKEN", &admin_token), ("PATH", &venv_path())])?;
+    let interop = start_server(
+        binary,
+        free_port()?,
+        &dir("interop"),
+        &[],
+        &[("MESHWORK_ADMIN_TOKEN", &admin_token)],
+        &dir("interop.log"),
+    )?;
+    run(
+        ".venv/bin/python",
+        &["-m", "pytest", "-q", "interop"],
+        &[
+            ("MESHWORK_URL", &interop.url),
+            ("MESHWORK_ADMIN_TOKEN", &admin_token),
+            ("PATH", &venv_path()),
+        ],
+    )?;
     run(
         ".venv/bin/schemathesis",
         &[
-            "run", &format!("{}/api/openapi.json", interop.url),
-            "--checks", "not_a_server_error",
-            "--header", &format!("Authorization: Bearer {admin_token}"),
-            "--max-examples", "40",
-            "--workers", "2",
-            "--suppress-health-check", "all",
+            "run",
+            &format!("{}/api/openapi.json", interop.url),
+            "--checks",
+            "not_a_server_error",
+            "--header",
+            &format!("Authorization: Bearer {admin_token}"),
+            "--max-examples",
+            "40",
+            "--workers",
+            "2",
+            "--suppress-health-check",
+            "all",
         ],
         &[("PATH", &venv_path())],
     )?;
     drop(interop);
 
     // The browser: Playwright in Chromium against the demo mesh.
-    let web = start_server(binary, free_port()?, &dir("e2e"), &["--demo"], &[("MESHWORK_ADMIN_TOKEN", &admin_token)], &dir("e2e.log"))?;
-    run_in("end2end", "npx", &["playwright", "test"], &[("BASE_URL", &web.url)])?;
+    let web = start_server(
+        binary,
+        free_port()?,
+        &dir("e2e"),
+        &["--demo"],
+        &[("MESHWORK_ADMIN_TOKEN", &admin_token)],
+        &dir("e2e.log"),
+    )?;
+    run_in(
+        "end2end",
+        "npx",
+        &["playwright", "test"],
+        &[("BASE_URL", &web.url)],
+    )?;
     drop(web);
 
     let _ = std::fs::remove_dir_all(&scratch);
-    println!("\nThe whole suite passed in {} s.", started.elapsed().as_secs());
+    println!(
+        "\nThe whole suite passed in {} s.",
+        started.elapsed().as_secs()
+    );
     Ok(())
 }
 
 fn venv_path() -> String {
-    let here = std::env::current_dir().map(|d| d.join(".venv/bin").display().to_string()).unwrap_or_default();
+    let here = std::env::current_dir()
+        .map(|d| d.join(".venv/bin").display().to_string())
+        .unwrap_or_default();
     format!("{here}:{}", std::env::var("PATH").unwrap_or_default())
 }
 
@@ -72,7 +144,11 @@ fn ensure_postgres() -> Result {
     let version = output("ls", &["/etc/postgresql"]).unwrap_or_default();
     let version = version.lines().next().unwrap_or_default();
     if !version.is_empty() {
-        let _ = run("pg_ctlcluster", &["--skip-systemctl-redirect", version, "main", "start"], &[]);
+        let _ = run(
+            "pg_ctlcluster",
+            &["--skip-systemctl-redirect", version, "main", "start"],
+            &[],
+        );
     }
     for _ in 0..30 {
         if TcpStream::connect_timeout(&addr, Duration::from_secs(1)).is_ok() {
@@ -80,5 +156,7 @@ fn ensure_postgres() -> Result {
         }
         std::thread::sleep(Duration::from_millis(500));
     }
-    Err(String::from("PostgreSQL is not reachable on 127.0.0.1:5432 and could not be started"))
+    Err(String::from(
+        "PostgreSQL is not reachable on 127.0.0.1:5432 and could not be started",
+    ))
 }

@@ -20,13 +20,23 @@ pub fn run_in(dir: &str, program: &str, args: &[&str], env: &[(&str, &str)]) -> 
         .envs(env.iter().copied())
         .status()
         .map_err(|e| format!("could not start {program}: {e}"))?;
-    if status.success() { Ok(()) } else { Err(format!("`{program} {}` failed ({status})", args.join(" "))) }
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{program} {}` failed ({status})", args.join(" ")))
+    }
 }
 
 /// The trimmed standard output of a command, if it ran and succeeded.
 pub fn output(program: &str, args: &[&str]) -> Option<String> {
-    let out = Command::new(program).args(args).stderr(Stdio::null()).output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    let out = Command::new(program)
+        .args(args)
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
 
 pub fn exists(path: &str) -> bool {
@@ -35,7 +45,10 @@ pub fn exists(path: &str) -> bool {
 
 /// A TCP port nobody listens on right now.
 pub fn free_port() -> Result<u16> {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).map_err(|e| format!("no free port: {e}"))
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .map_err(|e| format!("no free port: {e}"))
 }
 
 /// A server process that is killed when dropped.
@@ -52,7 +65,14 @@ impl Drop for Server {
 }
 
 /// Starts `meshwork serve` and waits until `/readyz` answers.
-pub fn start_server(binary: &str, port: u16, data_dir: &str, extra_args: &[&str], env: &[(&str, &str)], log: &str) -> Result<Server> {
+pub fn start_server(
+    binary: &str,
+    port: u16,
+    data_dir: &str,
+    extra_args: &[&str],
+    env: &[(&str, &str)],
+    log: &str,
+) -> Result<Server> {
     let addr = format!("127.0.0.1:{port}");
     let log_file = std::fs::File::create(log).map_err(|e| format!("{log}: {e}"))?;
     let mut args = vec!["serve", "--addr", addr.as_str()];
@@ -66,22 +86,31 @@ pub fn start_server(binary: &str, port: u16, data_dir: &str, extra_args: &[&str]
         .stderr(log_file)
         .spawn()
         .map_err(|e| format!("could not start {binary}: {e}"))?;
-    let server = Server { child, url: format!("http://{addr}") };
+    let server = Server {
+        child,
+        url: format!("http://{addr}"),
+    };
     let socket: SocketAddr = addr.parse().map_err(|e| format!("{e}"))?;
     let deadline = Instant::now() + Duration::from_secs(60);
     while Instant::now() < deadline {
-        if TcpStream::connect_timeout(&socket, Duration::from_millis(200)).is_ok() && http_ok(&socket, "/readyz") {
+        if TcpStream::connect_timeout(&socket, Duration::from_millis(200)).is_ok()
+            && http_ok(&socket, "/readyz")
+        {
             return Ok(server);
         }
         std::thread::sleep(Duration::from_millis(150));
     }
-    Err(format!("the server on {addr} did not become ready; see {log}"))
+    Err(format!(
+        "the server on {addr} did not become ready; see {log}"
+    ))
 }
 
 /// A minimal HTTP GET that reports whether the answer is 200.
 pub fn http_ok(addr: &SocketAddr, path: &str) -> bool {
     use std::io::{Read, Write};
-    let Ok(mut stream) = TcpStream::connect_timeout(addr, Duration::from_millis(500)) else { return false };
+    let Ok(mut stream) = TcpStream::connect_timeout(addr, Duration::from_millis(500)) else {
+        return false;
+    };
     let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
     let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
     if stream.write_all(request.as_bytes()).is_err() {

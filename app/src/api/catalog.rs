@@ -19,7 +19,13 @@ pub async fn get_product(id: String) -> Result<ProductDetail, UiError> {
 }
 
 #[server(prefix = "/rpc", endpoint = "product-status")]
-pub async fn change_status(id: String, status: String, revision: i64) -> Result<PublishResult, UiError> {
+pub async fn change_status(
+    id: String,
+    status: String,
+    revision: i64,
+) -> Result<PublishResult, UiError> {
     let (wb, actor) = super::ssr::actor().await?;
-    Ok(wb.change_status(&actor, &id, &status, Some(revision)).await?)
+    Ok(wb
+        .change_status(&actor, &id, &status, Some(revision))
+        .await?)
 }

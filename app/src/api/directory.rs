@@ -39,7 +39,9 @@ pub async fn list_tokens() -> Result<Vec<TokenView>, UiError> {
 pub async fn create_token(name: String, team_id: Option<String>) -> Result<CreatedToken, UiError> {
     let (wb, actor) = super::ssr::actor().await?;
     let team_id = team_id.filter(|t| !t.is_empty());
-    Ok(wb.create_token(&actor, &views::TokenInput { name, team_id }).await?)
+    Ok(wb
+        .create_token(&actor, &views::TokenInput { name, team_id })
+        .await?)
 }
 
 #[server(prefix = "/rpc", endpoint = "token-revoke")]

@@ -16,13 +16,19 @@ pub mod ssr {
 
     /// The use cases, provided by the server for every request.
     pub fn workbench() -> Result<Workbench, UiError> {
-        use_context::<Workbench>().ok_or_else(|| UiError(views::ApiError::new("internal", "the workbench is not available")))
+        use_context::<Workbench>().ok_or_else(|| {
+            UiError(views::ApiError::new(
+                "internal",
+                "the workbench is not available",
+            ))
+        })
     }
 
     /// The caller, as the authentication middleware resolved it.
     pub async fn actor() -> Result<(Workbench, Actor), UiError> {
         let wb = workbench()?;
-        let from_request = use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<Actor>().cloned());
+        let from_request = use_context::<http::request::Parts>()
+            .and_then(|p| p.extensions.get::<Actor>().cloned());
         let actor = match from_request {
             Some(a) => a,
             None => wb.anonymous().await,

@@ -5,7 +5,9 @@ use leptos::prelude::*;
 
 fn label(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 #[component]
@@ -28,14 +30,22 @@ pub fn PiiBadge() -> impl IntoView {
 #[component]
 pub fn TypeLabel(product_type: Option<String>) -> impl IntoView {
     let text = product_type
-        .map(|t| domain::ProductType::parse(&t).map(|v| v.label().to_owned()).unwrap_or(t))
+        .map(|t| {
+            domain::ProductType::parse(&t)
+                .map(|v| v.label().to_owned())
+                .unwrap_or(t)
+        })
         .unwrap_or_else(|| String::from("Untyped"));
     view! { <span class="type-label">{text}</span> }
 }
 
 /// A domain's colour dot and name, linking to the domain page.
 #[component]
-pub fn DomainChip(#[prop(into)] id: String, #[prop(into)] name: String, #[prop(into)] color: String) -> impl IntoView {
+pub fn DomainChip(
+    #[prop(into)] id: String,
+    #[prop(into)] name: String,
+    #[prop(into)] color: String,
+) -> impl IntoView {
     let href = format!("/domains/{id}");
     let style = format!("--domain:{color}");
     view! {

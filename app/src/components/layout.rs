@@ -19,14 +19,20 @@ pub fn Layout(children: Children) -> impl IntoView {
             let typing = ev
                 .target()
                 .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-                .map(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.has_attribute("contenteditable"))
+                .map(|el| {
+                    matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                        || el.has_attribute("contenteditable")
+                })
                 .unwrap_or(false);
-            if ev.key() == "/" && !typing && !ev.ctrl_key() && !ev.meta_key() {
-                if let Some(input) = document().get_element_by_id("global-search") {
-                    ev.prevent_default();
-                    if let Ok(input) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(input) {
-                        let _ = input.focus();
-                    }
+            if ev.key() == "/"
+                && !typing
+                && !ev.ctrl_key()
+                && !ev.meta_key()
+                && let Some(input) = document().get_element_by_id("global-search")
+            {
+                ev.prevent_default();
+                if let Ok(input) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(input) {
+                    let _ = input.focus();
                 }
             }
         });
@@ -87,7 +93,11 @@ fn ThemeToggle() -> impl IntoView {
                 let dark_now = match current.as_str() {
                     "dark" => true,
                     "light" => false,
-                    _ => window().match_media("(prefers-color-scheme: dark)").ok().flatten().is_some_and(|m| m.matches()),
+                    _ => window()
+                        .match_media("(prefers-color-scheme: dark)")
+                        .ok()
+                        .flatten()
+                        .is_some_and(|m| m.matches()),
                 };
                 let next = if dark_now { "light" } else { "dark" };
                 let _ = root.set_attribute("data-theme", next);

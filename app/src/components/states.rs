@@ -29,9 +29,13 @@ pub fn Skeleton(#[prop(default = 3)] rows: usize) -> impl IntoView {
 #[component]
 pub fn ErrorPanel(error: UiError) -> impl IntoView {
     let hint = match error.code() {
-        "unauthenticated" => Some(view! { <p><a href="/signin">"Sign in"</a>" to see this page."</p> }.into_any()),
+        "unauthenticated" => {
+            Some(view! { <p><a href="/signin">"Sign in"</a>" to see this page."</p> }.into_any())
+        }
         "not_found" => Some(view! { <p><a href="/">"Back to the catalog"</a></p> }.into_any()),
-        "forbidden" => Some(view! { <p>"Ask an owner of the team, or a platform admin."</p> }.into_any()),
+        "forbidden" => {
+            Some(view! { <p>"Ask an owner of the team, or a platform admin."</p> }.into_any())
+        }
         _ => None,
     };
     let title = match error.code() {

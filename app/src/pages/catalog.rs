@@ -25,7 +25,14 @@ const FACETS: &[(&str, &str)] = &[
 ];
 
 fn params_from(query: &ParamsMap) -> SearchParams {
-    let all = |k: &str| query.get_all(k).unwrap_or_default().into_iter().filter(|v| !v.is_empty()).collect::<Vec<_>>();
+    let all = |k: &str| {
+        query
+            .get_all(k)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|v| !v.is_empty())
+            .collect::<Vec<_>>()
+    };
     SearchParams {
         q: query.get("q").filter(|q| !q.trim().is_empty()),
         domain: all("domain"),
@@ -47,7 +54,14 @@ fn href(p: &SearchParams) -> String {
     if let Some(q) = &p.q {
         push("q", q);
     }
-    for (k, values) in [("domain", &p.domain), ("team", &p.team), ("status", &p.status), ("type", &p.product_type), ("classification", &p.classification), ("tag", &p.tag)] {
+    for (k, values) in [
+        ("domain", &p.domain),
+        ("team", &p.team),
+        ("status", &p.status),
+        ("type", &p.product_type),
+        ("classification", &p.classification),
+        ("tag", &p.tag),
+    ] {
         for v in values {
             push(k, v);
         }
@@ -58,13 +72,19 @@ fn href(p: &SearchParams) -> String {
     if let Some(o) = p.offset.filter(|o| *o > 0) {
         push("offset", &o.to_string());
     }
-    if parts.is_empty() { String::from("/") } else { format!("/?{}", parts.join("&")) }
+    if parts.is_empty() {
+        String::from("/")
+    } else {
+        format!("/?{}", parts.join("&"))
+    }
 }
 
 fn encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             other => format!("%{other:02X}"),
         })
         .collect()
@@ -152,23 +172,37 @@ fn Results(results: SearchResults, params: SearchParams) -> impl IntoView {
         ("classification", "Classification", f.classification.clone()),
         ("tag", "Tag", f.tag.clone()),
     ];
-    let filtered = params.q.is_some() || FACETS.iter().any(|(k, _)| !values_mut(&mut params.clone(), k).is_empty());
+    let filtered = params.q.is_some()
+        || FACETS
+            .iter()
+            .any(|(k, _)| !values_mut(&mut params.clone(), k).is_empty());
     let total = results.total;
     let shown_from = results.offset + 1;
     let shown_to = results.offset + results.items.len();
-    let prev = (results.offset > 0).then(|| href(&SearchParams { offset: Some(results.offset.saturating_sub(PAGE)), ..params.clone() }));
-    let next = (shown_to < total).then(|| href(&SearchParams { offset: Some(results.offset + PAGE), ..params.clone() }));
+    let prev = (results.offset > 0).then(|| {
+        href(&SearchParams {
+            offset: Some(results.offset.saturating_sub(PAGE)),
+            ..params.clone()
+        })
+    });
+    let next = (shown_to < total).then(|| {
+        href(&SearchParams {
+            offset: Some(results.offset + PAGE),
+            ..params.clone()
+        })
+    });
     let facet_views = facets
         .into_iter()
         .filter(|(_, _, values)| !values.is_empty())
         .map(|(key, heading, values)| {
             let item = |v: FacetValue| {
                 let link = toggled(&params, key, &v.value);
+                let title = v.label.clone();
                 view! {
                     <li class="facet-value">
                         <a href=link class:selected=v.selected aria-pressed=if v.selected { "true" } else { "false" } data-facet=key data-value=v.value.clone()>
                             <span class="check" aria-hidden="true">{if v.selected { "✓" } else { "" }}</span>
-                            <span class="facet-label" title=v.label.clone()>{v.label}</span>
+                            <span class="facet-label" title=title>{v.label}</span>
                             <span class="count">{v.count}</span>
                         </a>
                     </li>
@@ -281,9 +315,17 @@ mod tests {
 
     #[test]
     fn facet_links_toggle_values_and_reset_paging() {
-        let p = SearchParams { q: Some(String::from("rev nue")), domain: vec![String::from("sales")], offset: Some(24), ..SearchParams::default() };
+        let p = SearchParams {
+            q: Some(String::from("rev nue")),
+            domain: vec![String::from("sales")],
+            offset: Some(24),
+            ..SearchParams::default()
+        };
         assert_eq!(toggled(&p, "domain", "sales"), "/?q=rev%20nue");
-        assert_eq!(toggled(&p, "tag", "gdpr"), "/?q=rev%20nue&domain=sales&tag=gdpr");
+        assert_eq!(
+            toggled(&p, "tag", "gdpr"),
+            "/?q=rev%20nue&domain=sales&tag=gdpr"
+        );
         assert_eq!(href(&SearchParams::default()), "/");
     }
 }

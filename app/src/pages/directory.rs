@@ -49,7 +49,10 @@ pub fn DomainsPage() -> impl IntoView {
 #[component]
 pub fn DomainPage() -> impl IntoView {
     let params = use_params_map();
-    let domain = Resource::new(move || params.with(|p| p.get("id").unwrap_or_default()), get_domain);
+    let domain = Resource::new(
+        move || params.with(|p| p.get("id").unwrap_or_default()),
+        get_domain,
+    );
     view! {
         <Suspense fallback=|| view! { <Skeleton rows=8/> }>
             {move || Suspend::new(async move {
@@ -139,7 +142,10 @@ pub fn TeamsPage() -> impl IntoView {
 #[component]
 pub fn TeamPage() -> impl IntoView {
     let params = use_params_map();
-    let team = Resource::new(move || params.with(|p| p.get("id").unwrap_or_default()), get_team);
+    let team = Resource::new(
+        move || params.with(|p| p.get("id").unwrap_or_default()),
+        get_team,
+    );
     view! {
         <Suspense fallback=|| view! { <Skeleton rows=8/> }>
             {move || Suspend::new(async move {

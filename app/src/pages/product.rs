@@ -7,7 +7,9 @@ use leptos_router::hooks::use_params_map;
 use views::{ContractView, InputPortView, OutputPortView, ProductDetail};
 
 use crate::api::catalog::{ChangeStatus, get_product};
-use crate::components::badges::{ClassificationBadge, DomainChip, PiiBadge, StatusBadge, Tags, TypeLabel};
+use crate::components::badges::{
+    ClassificationBadge, DomainChip, PiiBadge, StatusBadge, Tags, TypeLabel,
+};
 use crate::components::icons::Icon;
 use crate::components::states::{ErrorPanel, Skeleton};
 use crate::time::RelTime;
@@ -15,7 +17,9 @@ use crate::time::RelTime;
 fn encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             other => format!("%{other:02X}"),
         })
         .collect()
@@ -26,7 +30,10 @@ pub fn ProductPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
     let change = ServerAction::<ChangeStatus>::new();
-    let product = Resource::new(move || (id.get(), change.version().get()), |(id, _)| get_product(id));
+    let product = Resource::new(
+        move || (id.get(), change.version().get()),
+        |(id, _)| get_product(id),
+    );
     view! {
         <Transition fallback=|| view! { <Skeleton rows=10/> }>
             {move || Suspend::new(async move {
@@ -46,7 +53,9 @@ fn Product(p: ProductDetail, change: ServerAction<ChangeStatus>) -> impl IntoVie
     let team_href = format!("/teams/{}", c.team_id);
     let edit_href = format!("/products/{}/edit", c.id);
     let download = format!("/api/v1/products/{}/document?format=yaml", encode(&c.id));
-    let has_description = !(p.description.purpose.is_empty() && p.description.usage.is_empty() && p.description.limitations.is_empty());
+    let has_description = !(p.description.purpose.is_empty()
+        && p.description.usage.is_empty()
+        && p.description.limitations.is_empty());
     let error = move || change.value().get().and_then(|r| r.err());
     view! {
         <Title text=c.name.clone()/>
@@ -195,16 +204,21 @@ fn Product(p: ProductDetail, change: ServerAction<ChangeStatus>) -> impl IntoVie
 
 #[component]
 fn Markdown(title: &'static str, html: String, present: bool) -> impl IntoView {
-    present.then(|| view! {
-        <h3>{title}</h3>
-        // Rendered and sanitised on the server (pulldown-cmark + ammonia).
-        <div class="markdown" inner_html=html></div>
+    present.then(|| {
+        view! {
+            <h3>{title}</h3>
+            // Rendered and sanitised on the server (pulldown-cmark + ammonia).
+            <div class="markdown" inner_html=html></div>
+        }
     })
 }
 
 #[component]
 fn OutputPort(port: OutputPortView) -> impl IntoView {
-    let kind = port.port_type.clone().unwrap_or_else(|| String::from("port"));
+    let kind = port
+        .port_type
+        .clone()
+        .unwrap_or_else(|| String::from("port"));
     view! {
         <article class="port" data-port=port.name.clone()>
             <header>
@@ -223,7 +237,10 @@ fn OutputPort(port: OutputPortView) -> impl IntoView {
 
 #[component]
 fn Contract(contract: ContractView) -> impl IntoView {
-    let download = format!("/api/v1/contracts/{}/document?format=yaml", encode(&contract.id));
+    let download = format!(
+        "/api/v1/contracts/{}/document?format=yaml",
+        encode(&contract.id)
+    );
     view! {
         <div class="contract">
             <div class="contract-head">
@@ -325,4 +342,3 @@ fn InputPort(port: InputPortView) -> impl IntoView {
         </li>
     }
 }
-

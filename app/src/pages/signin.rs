@@ -9,7 +9,10 @@ pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
     let q = move |k: &str| query.with(|q| q.get(k).unwrap_or_default());
     let error = q("error");
-    let next = { let n = q("next"); if n.is_empty() { String::from("/") } else { n } };
+    let next = {
+        let n = q("next");
+        if n.is_empty() { String::from("/") } else { n }
+    };
     let username = q("username");
     let signed_out = !q("signed_out").is_empty();
     view! {

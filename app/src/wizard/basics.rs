@@ -13,7 +13,9 @@ pub fn Basics() -> impl IntoView {
     let ctx = expect_context::<WizardCtx>();
     let s = ctx.state;
     let editing = s.with_untracked(|s| s.editing.is_some());
-    let text = move |f: fn(&views::WizardState) -> Option<String>| move || s.with(|s| f(s).unwrap_or_default());
+    let text = move |f: fn(&views::WizardState) -> Option<String>| {
+        move || s.with(|s| f(s).unwrap_or_default())
+    };
     let set_name = move |ev| {
         let name = event_target_value(&ev);
         ctx.update(|st| {
@@ -34,7 +36,11 @@ pub fn Basics() -> impl IntoView {
     };
     let set_team = move |ev| {
         let team = event_target_value(&ev);
-        let domain = ctx.teams.with_value(|t| t.iter().find(|(id, _, _)| *id == team).map(|(_, _, d)| d.clone()));
+        let domain = ctx.teams.with_value(|t| {
+            t.iter()
+                .find(|(id, _, _)| *id == team)
+                .map(|(_, _, d)| d.clone())
+        });
         ctx.update(|st| {
             st.product.team.get_or_insert_with(Team::default).name = Some(team);
             if let Some(d) = domain {
@@ -62,7 +68,10 @@ pub fn Basics() -> impl IntoView {
         move |ev| {
             let value = event_target_value(&ev);
             ctx.update(|st| {
-                let d = st.product.description.get_or_insert_with(Description::default);
+                let d = st
+                    .product
+                    .description
+                    .get_or_insert_with(Description::default);
                 let slot = match field {
                     "purpose" => &mut d.purpose,
                     "usage" => &mut d.usage,
@@ -76,7 +85,11 @@ pub fn Basics() -> impl IntoView {
     let set_tags = move |ev| {
         let raw = event_target_value(&ev);
         tags_text.set(raw.clone());
-        let tags: Vec<String> = raw.split(',').map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()).collect();
+        let tags: Vec<String> = raw
+            .split(',')
+            .map(|t| t.trim().to_lowercase())
+            .filter(|t| !t.is_empty())
+            .collect();
         ctx.update(|st| st.product.tags = tags);
     };
 

@@ -72,7 +72,10 @@ impl WizardCtx {
         let mut all = self.local.get();
         if let Some(server) = self.server_findings.get() {
             for f in server {
-                if !all.iter().any(|a| a.document == f.document && a.path == f.path && a.message == f.message) {
+                if !all
+                    .iter()
+                    .any(|a| a.document == f.document && a.path == f.path && a.message == f.message)
+                {
                     all.push(f);
                 }
             }
@@ -112,7 +115,11 @@ impl WizardCtx {
                     }
                     ctx.save.set(SaveStatus::Pending);
                     let current = current.clone();
-                    let handle = set_timeout_with_handle(move || ctx.persist(current), std::time::Duration::from_millis(900)).ok();
+                    let handle = set_timeout_with_handle(
+                        move || ctx.persist(current),
+                        std::time::Duration::from_millis(900),
+                    )
+                    .ok();
                     timer.set_value(handle);
                 },
                 false,
@@ -141,7 +148,13 @@ impl WizardCtx {
             let mut revision = ctx.draft_revision.get_untracked();
             // One retry: another save of this same draft (say, a second tab) may have got in first.
             for _ in 0..2 {
-                match crate::api::wizard::save_draft(ctx.draft_id.get_untracked(), revision, state.clone()).await {
+                match crate::api::wizard::save_draft(
+                    ctx.draft_id.get_untracked(),
+                    revision,
+                    state.clone(),
+                )
+                .await
+                {
                     Ok(draft) => {
                         let first = ctx.draft_id.get_untracked().is_none();
                         ctx.draft_id.set(Some(draft.id.clone()));
@@ -152,14 +165,18 @@ impl WizardCtx {
                         }
                         return;
                     }
-                    Err(e) if e.code() == "conflict" && e.0.current_revision.is_some() => revision = e.0.current_revision,
+                    Err(e) if e.code() == "conflict" && e.0.current_revision.is_some() => {
+                        revision = e.0.current_revision
+                    }
                     Err(e) => {
                         ctx.save.set(SaveStatus::Failed(e.message().to_owned()));
                         return;
                     }
                 }
             }
-            ctx.save.set(SaveStatus::Failed(String::from("the draft was changed in another window; reload to continue there")));
+            ctx.save.set(SaveStatus::Failed(String::from(
+                "the draft was changed in another window; reload to continue there",
+            )));
         });
     }
 }
@@ -167,9 +184,15 @@ impl WizardCtx {
 /// Puts `?draft=<id>` into the address without navigating, so a reload reopens the draft.
 #[cfg(feature = "hydrate")]
 fn remember_draft_in_url(id: &str) {
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let path = window.location().pathname().unwrap_or_default();
     if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("{path}?draft={id}")));
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("{path}?draft={id}")),
+        );
     }
 }

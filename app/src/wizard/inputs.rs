@@ -11,7 +11,11 @@ use crate::components::icons::Icon;
 
 fn input_name(existing: &[InputPort], base: &str) -> String {
     let base = domain::slugify(base);
-    let base = if base.is_empty() { String::from("input") } else { base };
+    let base = if base.is_empty() {
+        String::from("input")
+    } else {
+        base
+    };
     let mut name = base.clone();
     let mut n = 2;
     while existing.iter().any(|p| p.name == name) {
@@ -31,18 +35,50 @@ pub fn Inputs() -> impl IntoView {
     let external_location = RwSignal::new(String::new());
     let add_upstream = move |port: PortRef| {
         ctx.restructure(move |st| {
-            let name = input_name(&st.product.input_ports, &format!("{}-{}", port.product_id.rsplit('.').next().unwrap_or(&port.product_id), port.port_name));
-            st.product.input_ports.push(InputPort { name, version: Some(port.version.clone()), contract_id: port.contract_id.clone(), ..InputPort::default() });
+            let name = input_name(
+                &st.product.input_ports,
+                &format!(
+                    "{}-{}",
+                    port.product_id
+                        .rsplit('.')
+                        .next()
+                        .unwrap_or(&port.product_id),
+                    port.port_name
+                ),
+            );
+            st.product.input_ports.push(InputPort {
+                name,
+                version: Some(port.version.clone()),
+                contract_id: port.contract_id.clone(),
+                ..InputPort::default()
+            });
         });
     };
     let add_external = move |_| {
-        let (name, location) = (external_name.get_untracked(), external_location.get_untracked());
+        let (name, location) = (
+            external_name.get_untracked(),
+            external_location.get_untracked(),
+        );
         if location.trim().is_empty() {
             return;
         }
         ctx.restructure(move |st| {
-            let name = input_name(&st.product.input_ports, if name.trim().is_empty() { &location } else { &name });
-            st.product.input_ports.push(InputPort { name, custom_properties: vec![CustomProperty::new(EXTERNAL_SOURCE_PROPERTY, location.trim())], ..InputPort::default() });
+            let name = input_name(
+                &st.product.input_ports,
+                if name.trim().is_empty() {
+                    &location
+                } else {
+                    &name
+                },
+            );
+            st.product.input_ports.push(InputPort {
+                name,
+                custom_properties: vec![CustomProperty::new(
+                    EXTERNAL_SOURCE_PROPERTY,
+                    location.trim(),
+                )],
+                ..InputPort::default()
+            });
         });
         external_name.set(String::new());
         external_location.set(String::new());

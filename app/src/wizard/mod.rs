@@ -25,7 +25,10 @@ use state::STEPS;
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let query = use_query_map();
-    let start = Resource::new(move || query.with(|q| q.get("draft")), |draft| wizard_start(draft, None));
+    let start = Resource::new(
+        move || query.with(|q| q.get("draft")),
+        |draft| wizard_start(draft, None),
+    );
     view! {
         <Title text="Register a data product"/>
         <WizardLoader start=start/>
@@ -38,7 +41,12 @@ pub fn EditProductPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let start = Resource::new(
-        move || (params.with(|p| p.get("id").unwrap_or_default()), query.with(|q| q.get("draft"))),
+        move || {
+            (
+                params.with(|p| p.get("id").unwrap_or_default()),
+                query.with(|q| q.get("draft")),
+            )
+        },
         |(id, draft)| wizard_start(draft, Some(id)),
     );
     view! {
@@ -136,7 +144,12 @@ fn Wizard(start: WizardSetup) -> impl IntoView {
 #[component]
 fn StepFindings(step: u8) -> impl IntoView {
     let ctx = expect_context::<WizardCtx>();
-    let findings = move || ctx.findings().into_iter().filter(|f| state::step_of(f) == step).collect::<Vec<_>>();
+    let findings = move || {
+        ctx.findings()
+            .into_iter()
+            .filter(|f| state::step_of(f) == step)
+            .collect::<Vec<_>>()
+    };
     view! {
         {move || {
             let list = findings();

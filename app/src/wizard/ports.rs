@@ -5,7 +5,10 @@ use domain::PortType;
 use leptos::prelude::*;
 
 use super::ctx::WizardCtx;
-use super::state::{SERVER_TYPES, add_output_port, remove_output_port, server_field, set_server_field, set_server_type, sync_contract_ids};
+use super::state::{
+    SERVER_TYPES, add_output_port, remove_output_port, server_field, set_server_field,
+    set_server_type, sync_contract_ids,
+};
 use crate::components::icons::Icon;
 
 #[component]
@@ -29,8 +32,18 @@ pub fn Ports() -> impl IntoView {
 fn PortRow(i: usize) -> impl IntoView {
     let ctx = expect_context::<WizardCtx>();
     let s = ctx.state;
-    let port = move |f: fn(&domain::odps::OutputPort) -> String| move || s.with(|s| s.product.output_ports.get(i).map(f).unwrap_or_default());
-    let server_type = move || s.with(|s| s.contracts.get(i).and_then(|c| c.servers.first()).map(|sv| sv.server_type.clone()).unwrap_or_default());
+    let port = move |f: fn(&domain::odps::OutputPort) -> String| {
+        move || s.with(|s| s.product.output_ports.get(i).map(f).unwrap_or_default())
+    };
+    let server_type = move || {
+        s.with(|s| {
+            s.contracts
+                .get(i)
+                .and_then(|c| c.servers.first())
+                .map(|sv| sv.server_type.clone())
+                .unwrap_or_default()
+        })
+    };
     let id = |name: &str| format!("port-{i}-{name}");
     view! {
         <fieldset class="port-editor" data-port-index=i>

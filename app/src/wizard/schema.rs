@@ -28,7 +28,15 @@ pub fn Contracts() -> impl IntoView {
 fn ContractEditor(p: usize) -> impl IntoView {
     let ctx = expect_context::<WizardCtx>();
     let s = ctx.state;
-    let port_name = move || s.with(|s| s.product.output_ports.get(p).map(|o| o.name.clone()).unwrap_or_default());
+    let port_name = move || {
+        s.with(|s| {
+            s.product
+                .output_ports
+                .get(p)
+                .map(|o| o.name.clone())
+                .unwrap_or_default()
+        })
+    };
     view! {
         <section class="contract-editor" data-contract-index=p>
             <h3>{move || format!("Output port “{}”", port_name())}</h3>
@@ -49,8 +57,24 @@ fn ContractEditor(p: usize) -> impl IntoView {
 fn ObjectEditor(p: usize, o: usize) -> impl IntoView {
     let ctx = expect_context::<WizardCtx>();
     let s = ctx.state;
-    let object = move |f: fn(&SchemaObject) -> String| move || s.with(|s| s.contracts.get(p).and_then(|c| c.schema.get(o)).map(f).unwrap_or_default());
-    let edit = move |f: Box<dyn FnOnce(&mut SchemaObject)>| ctx.update(move |st| if let Some(obj) = st.contracts.get_mut(p).and_then(|c| c.schema.get_mut(o)) { f(obj) });
+    let object = move |f: fn(&SchemaObject) -> String| {
+        move || {
+            s.with(|s| {
+                s.contracts
+                    .get(p)
+                    .and_then(|c| c.schema.get(o))
+                    .map(f)
+                    .unwrap_or_default()
+            })
+        }
+    };
+    let edit = move |f: Box<dyn FnOnce(&mut SchemaObject)>| {
+        ctx.update(move |st| {
+            if let Some(obj) = st.contracts.get_mut(p).and_then(|c| c.schema.get_mut(o)) {
+                f(obj)
+            }
+        })
+    };
     let id = move |what: &str| format!("c{p}-o{o}-{what}");
     view! {
         <div class="object-editor">
@@ -91,7 +115,7 @@ fn ObjectEditor(p: usize, o: usize) -> impl IntoView {
                     x.properties.push(SchemaProperty { logical_type: Some(String::from("string")), ..SchemaProperty::default() });
                 })><Icon name="plus"/>"Add field"</button>
                 {(o > 0).then(|| view! {
-                    <button type="button" class="button small danger" on:click=move |_| ctx.restructure(|st| if let Some(c) = st.contracts.get_mut(p) { if o < c.schema.len() { c.schema.remove(o); } })>
+                    <button type="button" class="button small danger" on:click=move |_| ctx.restructure(|st| if let Some(c) = st.contracts.get_mut(p) && o < c.schema.len() { c.schema.remove(o); })>
                         <Icon name="trash"/>"Remove object"
                     </button>
                 })}
@@ -104,11 +128,59 @@ fn ObjectEditor(p: usize, o: usize) -> impl IntoView {
 fn FieldRow(p: usize, o: usize, f: usize, last: bool) -> impl IntoView {
     let ctx = expect_context::<WizardCtx>();
     let s = ctx.state;
-    let read = move |g: fn(&SchemaProperty) -> String| move || s.with(|s| s.contracts.get(p).and_then(|c| c.schema.get(o)).and_then(|x| x.properties.get(f)).map(g).unwrap_or_default());
-    let flag = move |g: fn(&SchemaProperty) -> bool| move || s.with(|s| s.contracts.get(p).and_then(|c| c.schema.get(o)).and_then(|x| x.properties.get(f)).is_some_and(g));
-    let write = move |g: Box<dyn FnOnce(&mut SchemaProperty)>| ctx.update(move |st| if let Some(prop) = st.contracts.get_mut(p).and_then(|c| c.schema.get_mut(o)).and_then(|x| x.properties.get_mut(f)) { g(prop) });
-    let swap = move |a: usize, b: usize| ctx.restructure(move |st| if let Some(x) = st.contracts.get_mut(p).and_then(|c| c.schema.get_mut(o)) { if a < x.properties.len() && b < x.properties.len() { x.properties.swap(a, b); } });
-    let label = move || { let n = read(|x| x.name.clone())(); if n.is_empty() { format!("field {}", f + 1) } else { n } };
+    let read = move |g: fn(&SchemaProperty) -> String| {
+        move || {
+            s.with(|s| {
+                s.contracts
+                    .get(p)
+                    .and_then(|c| c.schema.get(o))
+                    .and_then(|x| x.properties.get(f))
+                    .map(g)
+                    .unwrap_or_default()
+            })
+        }
+    };
+    let flag = move |g: fn(&SchemaProperty) -> bool| {
+        move || {
+            s.with(|s| {
+                s.contracts
+                    .get(p)
+                    .and_then(|c| c.schema.get(o))
+                    .and_then(|x| x.properties.get(f))
+                    .is_some_and(g)
+            })
+        }
+    };
+    let write = move |g: Box<dyn FnOnce(&mut SchemaProperty)>| {
+        ctx.update(move |st| {
+            if let Some(prop) = st
+                .contracts
+                .get_mut(p)
+                .and_then(|c| c.schema.get_mut(o))
+                .and_then(|x| x.properties.get_mut(f))
+            {
+                g(prop)
+            }
+        })
+    };
+    let swap = move |a: usize, b: usize| {
+        ctx.restructure(move |st| {
+            if let Some(x) = st.contracts.get_mut(p).and_then(|c| c.schema.get_mut(o))
+                && a < x.properties.len()
+                && b < x.properties.len()
+            {
+                x.properties.swap(a, b);
+            }
+        })
+    };
+    let label = move || {
+        let n = read(|x| x.name.clone())();
+        if n.is_empty() {
+            format!("field {}", f + 1)
+        } else {
+            n
+        }
+    };
     view! {
         <tr data-field-index=f>
             <td><input aria-label=move || format!("Name of {}", label()) prop:value=read(|x| x.name.clone()) spellcheck="false" class="field-name"
@@ -149,7 +221,7 @@ fn FieldRow(p: usize, o: usize, f: usize, last: bool) -> impl IntoView {
                 <button type="button" class="icon-button" disabled=f == 0 on:click=move |_| swap(f, f - 1) aria-label=move || format!("Move {} up", label())><Icon name="arrow-up"/></button>
                 <button type="button" class="icon-button" disabled=last on:click=move |_| swap(f, f + 1) aria-label=move || format!("Move {} down", label())><Icon name="arrow-down"/></button>
                 <button type="button" class="icon-button danger" aria-label=move || format!("Remove {}", label())
-                    on:click=move |_| ctx.restructure(move |st| if let Some(x) = st.contracts.get_mut(p).and_then(|c| c.schema.get_mut(o)) { if f < x.properties.len() { x.properties.remove(f); } })>
+                    on:click=move |_| ctx.restructure(move |st| if let Some(x) = st.contracts.get_mut(p).and_then(|c| c.schema.get_mut(o)) && f < x.properties.len() { x.properties.remove(f); })>
                     <Icon name="trash"/>
                 </button>
             </td>
@@ -166,7 +238,10 @@ fn ImportContract(p: usize) -> impl IntoView {
     let apply = move |source: String| {
         let parsed = domain::parse_document(&source)
             .map_err(|e| e.message)
-            .and_then(|(value, _)| serde_json::from_value::<DataContractDoc>(value).map_err(|e| format!("this is not an ODCS contract: {e}")));
+            .and_then(|(value, _)| {
+                serde_json::from_value::<DataContractDoc>(value)
+                    .map_err(|e| format!("this is not an ODCS contract: {e}"))
+            });
         match parsed {
             Ok(mut contract) => {
                 let fields = contract.fields().len();
@@ -190,12 +265,18 @@ fn ImportContract(p: usize) -> impl IntoView {
         #[cfg(feature = "hydrate")]
         {
             use wasm_bindgen::JsCast;
-            let file = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).and_then(|i| i.files()).and_then(|f| f.get(0));
+            let file = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .and_then(|i| i.files())
+                .and_then(|f| f.get(0));
             if let Some(file) = file {
                 leptos::task::spawn_local(async move {
                     match wasm_bindgen_futures::JsFuture::from(file.text()).await {
                         Ok(v) => apply(v.as_string().unwrap_or_default()),
-                        Err(_) => message.set(Some(Err(String::from("the file could not be read")))),
+                        Err(_) => {
+                            message.set(Some(Err(String::from("the file could not be read"))))
+                        }
                     }
                 });
             }

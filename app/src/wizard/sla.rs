@@ -25,7 +25,15 @@ pub fn SlaAndQuality() -> impl IntoView {
 fn PortSla(p: usize) -> impl IntoView {
     let ctx = expect_context::<WizardCtx>();
     let s = ctx.state;
-    let port_name = move || s.with(|s| s.product.output_ports.get(p).map(|o| o.name.clone()).unwrap_or_default());
+    let port_name = move || {
+        s.with(|s| {
+            s.product
+                .output_ports
+                .get(p)
+                .map(|o| o.name.clone())
+                .unwrap_or_default()
+        })
+    };
     view! {
         <section class="contract-editor">
             <h3>{move || format!("Output port “{}”", port_name())}</h3>
@@ -49,7 +57,14 @@ fn PortSla(p: usize) -> impl IntoView {
 fn Duration(p: usize, property: &'static str, label: &'static str) -> impl IntoView {
     let ctx = expect_context::<WizardCtx>();
     let s = ctx.state;
-    let current = move || s.with(|s| s.contracts.get(p).map(|c| sla_value(c, property)).unwrap_or_default());
+    let current = move || {
+        s.with(|s| {
+            s.contracts
+                .get(p)
+                .map(|c| sla_value(c, property))
+                .unwrap_or_default()
+        })
+    };
     let default_unit = if property == "retention" { "y" } else { "d" };
     let value_id = format!("sla-{p}-{property}");
     let unit_id = format!("sla-{p}-{property}-unit");
@@ -86,9 +101,27 @@ fn Rules(p: usize) -> impl IntoView {
         if let Some(rule) = all.get_mut(i) {
             f(rule);
         }
-        ctx.update(move |st| if let Some(c) = st.contracts.get_mut(p) { set_rules(c, &all); });
+        ctx.update(move |st| {
+            if let Some(c) = st.contracts.get_mut(p) {
+                set_rules(c, &all);
+            }
+        });
     };
-    let fields = move || s.with(|s| s.contracts.get(p).and_then(|c| c.schema.first()).map(|o| o.properties.iter().map(|x| x.name.clone()).filter(|n| !n.is_empty()).collect::<Vec<_>>()).unwrap_or_default());
+    let fields = move || {
+        s.with(|s| {
+            s.contracts
+                .get(p)
+                .and_then(|c| c.schema.first())
+                .map(|o| {
+                    o.properties
+                        .iter()
+                        .map(|x| x.name.clone())
+                        .filter(|n| !n.is_empty())
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
     view! {
         <h4>"Quality rules"</h4>
         {move || {

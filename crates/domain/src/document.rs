@@ -107,7 +107,10 @@ mod tests {
         let (v, f) = parse_document("{\"id\": \"x\"}").unwrap();
         assert_eq!((v["id"].as_str(), f), (Some("x"), DocumentFormat::Json));
         let (v, f) = parse_document("\u{feff}id: x\ntags: [a, b]\n").unwrap();
-        assert_eq!((v["tags"][1].as_str(), f), (Some("b"), DocumentFormat::Yaml));
+        assert_eq!(
+            (v["tags"][1].as_str(), f),
+            (Some("b"), DocumentFormat::Yaml)
+        );
     }
 
     #[test]
@@ -118,8 +121,18 @@ mod tests {
         let e = parse_document("id: x\n  bad: [\n").unwrap_err();
         assert!(e.message.starts_with("malformed YAML"), "{e}");
         assert!(e.line.is_some());
-        assert!(parse_document("- a\n- b\n").unwrap_err().message.contains("not a list"));
-        assert!(parse_document("  \n").unwrap_err().message.contains("empty"));
+        assert!(
+            parse_document("- a\n- b\n")
+                .unwrap_err()
+                .message
+                .contains("not a list")
+        );
+        assert!(
+            parse_document("  \n")
+                .unwrap_err()
+                .message
+                .contains("empty")
+        );
         assert!(parse_document("{\"a\":\"\\ud800\"}").is_err());
     }
 }

@@ -52,7 +52,10 @@ impl Finding {
     }
 
     pub fn warning(rule: &str, path: impl Into<String>, message: impl Into<String>) -> Finding {
-        Finding { severity: Severity::Warning, ..Finding::error(rule, path, message) }
+        Finding {
+            severity: Severity::Warning,
+            ..Finding::error(rule, path, message)
+        }
     }
 
     /// Adds the suggested fix.
@@ -86,12 +89,18 @@ pub fn pointer_segment(segment: &str) -> String {
 /// same stable list.
 pub fn normalize(findings: &mut Vec<Finding>) {
     findings.sort_by(|a, b| {
-        (a.document.as_str(), a.path.as_str(), a.severity, a.message.as_str()).cmp(&(
-            b.document.as_str(),
-            b.path.as_str(),
-            b.severity,
-            b.message.as_str(),
-        ))
+        (
+            a.document.as_str(),
+            a.path.as_str(),
+            a.severity,
+            a.message.as_str(),
+        )
+            .cmp(&(
+                b.document.as_str(),
+                b.path.as_str(),
+                b.severity,
+                b.message.as_str(),
+            ))
     });
     findings.dedup();
 }

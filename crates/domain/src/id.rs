@@ -171,21 +171,46 @@ mod tests {
     fn slugs_reject_with_a_reason() {
         let cases = [
             ("", IdError::Empty),
-            ("Sales", IdError::BadChar { found: 'S', allowed: Slug::ALLOWED }),
+            (
+                "Sales",
+                IdError::BadChar {
+                    found: 'S',
+                    allowed: Slug::ALLOWED,
+                },
+            ),
             ("-sales", IdError::BadStart),
             ("sales-", IdError::BadEnd),
-            ("sa les", IdError::BadChar { found: ' ', allowed: Slug::ALLOWED }),
-            ("sälés", IdError::BadChar { found: 'ä', allowed: Slug::ALLOWED }),
+            (
+                "sa les",
+                IdError::BadChar {
+                    found: ' ',
+                    allowed: Slug::ALLOWED,
+                },
+            ),
+            (
+                "sälés",
+                IdError::BadChar {
+                    found: 'ä',
+                    allowed: Slug::ALLOWED,
+                },
+            ),
         ];
         for (raw, want) in cases {
             assert_eq!(Slug::parse(raw), Err(want), "{raw:?}");
         }
-        assert_eq!(Slug::parse(&"a".repeat(64)), Err(IdError::TooLong { max: 63, len: 64 }));
+        assert_eq!(
+            Slug::parse(&"a".repeat(64)),
+            Err(IdError::TooLong { max: 63, len: 64 })
+        );
     }
 
     #[test]
     fn document_ids_allow_urns_and_dotted_names() {
-        for ok in ["sales.customer-revenue", "urn:datacontract:shop:orders", "A_1"] {
+        for ok in [
+            "sales.customer-revenue",
+            "urn:datacontract:shop:orders",
+            "A_1",
+        ] {
             assert!(DocumentId::parse(ok).is_ok(), "{ok}");
         }
         for bad in ["a/b", "a b", "a\u{200b}b", ":a", "a:", "ünï"] {

@@ -71,7 +71,10 @@ impl Server {
             Some(Value::Number(n)) => Some(n.to_string()),
             _ => None,
         };
-        if let Some(loc) = get("location").or_else(|| get("path")).or_else(|| get("url")) {
+        if let Some(loc) = get("location")
+            .or_else(|| get("path"))
+            .or_else(|| get("url"))
+        {
             return loc;
         }
         let host = match (get("host"), get("port")) {
@@ -79,15 +82,30 @@ impl Server {
             (Some(h), None) => h,
             _ => String::new(),
         };
-        let topic = self.extra.get("customProperties").and_then(Value::as_array).and_then(|props| {
-            props.iter().find(|p| p.get("property").and_then(Value::as_str) == Some("topic"))?.get("value")?.as_str().map(str::to_owned)
-        });
-        let parts: Vec<String> = [get("account"), get("project"), get("catalog"), get("database"), get("dataset")]
-            .into_iter()
-            .flatten()
-            .chain(get("schema"))
-            .chain(topic)
-            .collect();
+        let topic = self
+            .extra
+            .get("customProperties")
+            .and_then(Value::as_array)
+            .and_then(|props| {
+                props
+                    .iter()
+                    .find(|p| p.get("property").and_then(Value::as_str) == Some("topic"))?
+                    .get("value")?
+                    .as_str()
+                    .map(str::to_owned)
+            });
+        let parts: Vec<String> = [
+            get("account"),
+            get("project"),
+            get("catalog"),
+            get("database"),
+            get("dataset"),
+        ]
+        .into_iter()
+        .flatten()
+        .chain(get("schema"))
+        .chain(topic)
+        .collect();
         let tail = parts.join("/");
         match (host.is_empty(), tail.is_empty()) {
             (false, false) => format!("{}://{host}/{tail}", self.server_type),
@@ -163,10 +181,12 @@ impl SchemaProperty {
 
     /// Sets or clears the PII flag, keeping the other custom properties.
     pub fn set_pii(&mut self, pii: bool) {
-        self.custom_properties.retain(|p| p.property != PII_PROPERTY);
+        self.custom_properties
+            .retain(|p| p.property != PII_PROPERTY);
         self.tags.retain(|t| !t.eq_ignore_ascii_case("pii"));
         if pii {
-            self.custom_properties.push(CustomProperty::new(PII_PROPERTY, true));
+            self.custom_properties
+                .push(CustomProperty::new(PII_PROPERTY, true));
         }
     }
 }
@@ -217,7 +237,9 @@ impl QualityRule {
             .or_else(|| self.description.clone())
             .unwrap_or_else(|| String::from("rule"));
         let condition = QUALITY_OPERATORS.iter().find_map(|(key, op)| {
-            self.extra.get(*key).map(|v| format!("{op} {}", value_text(v)))
+            self.extra
+                .get(*key)
+                .map(|v| format!("{op} {}", value_text(v)))
         });
         match condition {
             Some(c) => format!("{what} {c}"),
@@ -253,7 +275,11 @@ impl SlaProperty {
 pub fn value_text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
-        Value::Array(items) => items.iter().map(value_text).collect::<Vec<_>>().join(" and "),
+        Value::Array(items) => items
+            .iter()
+            .map(value_text)
+            .collect::<Vec<_>>()
+            .join(" and "),
         Value::Null => String::new(),
         other => other.to_string(),
     }
@@ -262,7 +288,11 @@ pub fn value_text(v: &Value) -> String {
 impl DataContractDoc {
     /// A new, empty contract for an output port of a product: one object named after the port,
     /// no fields yet. The wizard and the API start from it.
-    pub fn skeleton(id: &str, port_name: &str, product: &crate::odps::DataProductDoc) -> DataContractDoc {
+    pub fn skeleton(
+        id: &str,
+        port_name: &str,
+        product: &crate::odps::DataProductDoc,
+    ) -> DataContractDoc {
         DataContractDoc {
             api_version: ODCS_API_VERSION.to_owned(),
             kind: String::from("DataContract"),
@@ -271,10 +301,15 @@ impl DataContractDoc {
                 Some(name) => format!("{name} – {port_name}"),
                 None => port_name.to_owned(),
             }),
-            version: product.version.clone().unwrap_or_else(|| String::from("1.0.0")),
+            version: product
+                .version
+                .clone()
+                .unwrap_or_else(|| String::from("1.0.0")),
             status: Some(String::from("active")),
             domain: product.domain.clone(),
-            team: product.team_name().map(|t| serde_json::json!({ "name": t })),
+            team: product
+                .team_name()
+                .map(|t| serde_json::json!({ "name": t })),
             schema: vec![SchemaObject {
                 name: port_name.replace('-', "_"),
                 physical_type: Some(String::from("table")),
@@ -291,7 +326,11 @@ impl DataContractDoc {
 
     /// Every property of every object, depth first, with its dotted path (`orders.customer.id`).
     pub fn fields(&self) -> Vec<(String, &SchemaProperty)> {
-        fn walk<'a>(prefix: &str, props: &'a [SchemaProperty], out: &mut Vec<(String, &'a SchemaProperty)>) {
+        fn walk<'a>(
+            prefix: &str,
+            props: &'a [SchemaProperty],
+            out: &mut Vec<(String, &'a SchemaProperty)>,
+        ) {
             for p in props {
                 let path = format!("{prefix}.{}", p.name);
                 out.push((path.clone(), p));

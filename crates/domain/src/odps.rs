@@ -152,13 +152,20 @@ pub struct CustomProperty {
 
 impl CustomProperty {
     pub fn new(property: &str, value: impl Into<Value>) -> CustomProperty {
-        CustomProperty { property: property.to_owned(), value: value.into(), extra: Map::new() }
+        CustomProperty {
+            property: property.to_owned(),
+            value: value.into(),
+            extra: Map::new(),
+        }
     }
 }
 
 /// The string value of a custom property, if it is set to a string.
 pub fn custom_property<'a>(props: &'a [CustomProperty], name: &str) -> Option<&'a str> {
-    props.iter().find(|p| p.property == name).and_then(|p| p.value.as_str())
+    props
+        .iter()
+        .find(|p| p.property == name)
+        .and_then(|p| p.value.as_str())
 }
 
 impl DataProductDoc {

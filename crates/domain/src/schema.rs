@@ -53,13 +53,20 @@ fn collect(validator: &Validator, doc: &Value, standard: &str) -> Vec<Finding> {
             match error.kind() {
                 ValidationErrorKind::Required { property } => {
                     let name = property.as_str().unwrap_or_default();
-                    Finding::error("required", format!("{path}/{}", pointer_segment(name)), format!("{name} is required by {standard}"))
-                        .fix(format!("add the field {name}"))
+                    Finding::error(
+                        "required",
+                        format!("{path}/{}", pointer_segment(name)),
+                        format!("{name} is required by {standard}"),
+                    )
+                    .fix(format!("add the field {name}"))
                 }
                 ValidationErrorKind::AdditionalProperties { unexpected } => Finding::error(
                     "schema",
                     path,
-                    format!("unknown field(s) {} not allowed by {standard}", unexpected.join(", ")),
+                    format!(
+                        "unknown field(s) {} not allowed by {standard}",
+                        unexpected.join(", ")
+                    ),
                 )
                 .fix("remove the field, or move it into customProperties"),
                 _ => Finding::error("schema", path, format!("{error} ({standard})")),
@@ -90,7 +97,10 @@ mod tests {
         let paths: Vec<&str> = findings.iter().map(|f| f.path.as_str()).collect();
         assert!(paths.contains(&"/status"), "{findings:?}");
         assert!(paths.contains(&"/outputPorts/0/version"), "{findings:?}");
-        assert!(findings.iter().any(|f| f.message.contains("bogus")), "{findings:?}");
+        assert!(
+            findings.iter().any(|f| f.message.contains("bogus")),
+            "{findings:?}"
+        );
     }
 
     #[test]
@@ -101,6 +111,11 @@ mod tests {
             "schema": [{"name": "t", "properties": [{"name": "a", "logicalType": "varchar"}]}]
         });
         let findings = check_odcs_schema(&doc);
-        assert!(findings.iter().any(|f| f.path.starts_with("/schema/0/properties/0")), "{findings:?}");
+        assert!(
+            findings
+                .iter()
+                .any(|f| f.path.starts_with("/schema/0/properties/0")),
+            "{findings:?}"
+        );
     }
 }

@@ -20,12 +20,17 @@ pub fn check_paragraphs(text: &str, max_chars: usize) -> Result<(), String> {
 fn check_chars(text: &str, max_chars: usize, multiline: bool) -> Result<(), String> {
     let len = text.chars().count();
     if len > max_chars {
-        return Err(format!("is {len} characters long; the limit is {max_chars}"));
+        return Err(format!(
+            "is {len} characters long; the limit is {max_chars}"
+        ));
     }
     for c in text.chars() {
         let allowed_break = multiline && matches!(c, '\n' | '\r' | '\t');
         if c.is_control() && !allowed_break {
-            return Err(format!("contains the control character U+{:04X}; remove it", c as u32));
+            return Err(format!(
+                "contains the control character U+{:04X}; remove it",
+                c as u32
+            ));
         }
         if is_bidi_control(c) {
             return Err(format!(
@@ -55,12 +60,20 @@ mod tests {
 
     #[test]
     fn lines_refuse_invisible_trickery() {
-        assert!(check_line("a\u{202E}b", 100).unwrap_err().contains("U+202E"));
+        assert!(
+            check_line("a\u{202E}b", 100)
+                .unwrap_err()
+                .contains("U+202E")
+        );
         assert!(check_line("a\u{0}b", 100).unwrap_err().contains("U+0000"));
         assert!(check_line("two\nlines", 100).is_err());
         assert!(check_line("  padded", 100).is_err());
         assert!(check_line("   ", 100).is_err());
-        assert!(check_line(&"x".repeat(101), 100).unwrap_err().contains("limit is 100"));
+        assert!(
+            check_line(&"x".repeat(101), 100)
+                .unwrap_err()
+                .contains("limit is 100")
+        );
     }
 
     #[test]

@@ -112,8 +112,12 @@ fn typed<T: DeserializeOwned>(
                     (None, _) => {
                         let got = offending.as_ref().map(kind_of).unwrap_or("nothing");
                         findings.push(
-                            Finding::error("schema", path.clone(), format!("{} (found {got})", e.inner()))
-                                .in_document(document),
+                            Finding::error(
+                                "schema",
+                                path.clone(),
+                                format!("{} (found {got})", e.inner()),
+                            )
+                            .in_document(document),
                         );
                     }
                 }
@@ -129,7 +133,9 @@ fn typed<T: DeserializeOwned>(
 
 /// Removes the value at a JSON Pointer; false if there is none.
 fn remove_at(value: &mut Value, pointer: &str) -> bool {
-    let Some((parent, last)) = pointer.rsplit_once('/') else { return false };
+    let Some((parent, last)) = pointer.rsplit_once('/') else {
+        return false;
+    };
     match value.pointer_mut(parent) {
         Some(Value::Object(map)) => map.remove(last).is_some(),
         Some(Value::Array(items)) => match last.parse::<usize>() {
@@ -171,7 +177,9 @@ fn pointer_of(path: &str) -> String {
 /// (already reported, and "missing" would be wrong).
 fn keep_unless_removed(findings: &mut Vec<Finding>, own: Vec<Finding>, removed: &[String]) {
     findings.extend(own.into_iter().filter(|f| {
-        !removed.iter().any(|r| f.path == *r || f.path.starts_with(&format!("{r}/")))
+        !removed
+            .iter()
+            .any(|r| f.path == *r || f.path.starts_with(&format!("{r}/")))
     }));
 }
 
@@ -195,43 +203,99 @@ fn prefer_own_findings(findings: &mut Vec<Finding>) {
 fn product_rules(doc: &DataProductDoc, out: &mut Vec<Finding>) {
     if !ODPS_API_VERSIONS.contains(&doc.api_version.as_str()) {
         out.push(
-            Finding::error("api-version", "/apiVersion", format!("ODPS apiVersion '{}' is not supported", doc.api_version))
-                .fix(format!("use {ODPS_API_VERSION} (Meshwork reads {})", ODPS_API_VERSIONS.join(", "))),
+            Finding::error(
+                "api-version",
+                "/apiVersion",
+                format!("ODPS apiVersion '{}' is not supported", doc.api_version),
+            )
+            .fix(format!(
+                "use {ODPS_API_VERSION} (Meshwork reads {})",
+                ODPS_API_VERSIONS.join(", ")
+            )),
         );
     }
     if doc.kind != "DataProduct" {
-        out.push(Finding::error("kind", "/kind", format!("kind is '{}', expected DataProduct", doc.kind)).fix("set kind: DataProduct"));
+        out.push(
+            Finding::error(
+                "kind",
+                "/kind",
+                format!("kind is '{}', expected DataProduct", doc.kind),
+            )
+            .fix("set kind: DataProduct"),
+        );
     }
     if let Err(e) = DocumentId::parse(&doc.id) {
-        out.push(Finding::error("id-format", "/id", format!("id {e}")).fix("use letters, digits, '.', '_', ':' and '-', e.g. sales.customer-revenue"));
+        out.push(
+            Finding::error("id-format", "/id", format!("id {e}"))
+                .fix("use letters, digits, '.', '_', ':' and '-', e.g. sales.customer-revenue"),
+        );
     }
     match doc.name.as_deref() {
-        None => out.push(Finding::error("name", "/name", "name is missing").fix("give the product a human-readable name")),
+        None => out.push(
+            Finding::error("name", "/name", "name is missing")
+                .fix("give the product a human-readable name"),
+        ),
         Some(name) => line(out, "/name", "name", name, NAME_MAX),
     }
     semver_field(out, "/version", "version", doc.version.as_deref(), true);
     match doc.status.as_deref() {
-        None => out.push(Finding::error("status", "/status", "status is missing").fix(format!("set status to one of {}", ProductStatus::allowed()))),
-        Some(s) => vocab::<ProductStatus>(out, "/status", "status", s, ProductStatus::parse, ProductStatus::allowed),
+        None => out.push(
+            Finding::error("status", "/status", "status is missing")
+                .fix(format!("set status to one of {}", ProductStatus::allowed())),
+        ),
+        Some(s) => vocab::<ProductStatus>(
+            out,
+            "/status",
+            "status",
+            s,
+            ProductStatus::parse,
+            ProductStatus::allowed,
+        ),
     }
     match doc.domain.as_deref() {
-        None => out.push(Finding::error("domain", "/domain", "domain is missing").fix("set domain to the id of an existing domain, e.g. sales")),
+        None => out.push(
+            Finding::error("domain", "/domain", "domain is missing")
+                .fix("set domain to the id of an existing domain, e.g. sales"),
+        ),
         Some(d) if crate::id::Slug::parse(d).is_err() => out.push(
-            Finding::error("domain", "/domain", format!("domain '{d}' is not a domain id"))
-                .fix("domain ids are lower-case words joined by '-', e.g. sales"),
+            Finding::error(
+                "domain",
+                "/domain",
+                format!("domain '{d}' is not a domain id"),
+            )
+            .fix("domain ids are lower-case words joined by '-', e.g. sales"),
         ),
         Some(_) => {}
     }
     if let Some(t) = doc.product_type_raw() {
-        let path = if doc.product_type.is_some() { "/type" } else { "/customProperties" };
-        vocab::<ProductType>(out, path, "type", t, ProductType::parse, ProductType::allowed);
+        let path = if doc.product_type.is_some() {
+            "/type"
+        } else {
+            "/customProperties"
+        };
+        vocab::<ProductType>(
+            out,
+            path,
+            "type",
+            t,
+            ProductType::parse,
+            ProductType::allowed,
+        );
     }
     if let Some(d) = &doc.description {
-        for (field, text) in [("purpose", &d.purpose), ("usage", &d.usage), ("limitations", &d.limitations)] {
-            if let Some(text) = text {
-                if let Err(e) = check_paragraphs(text, DESCRIPTION_MAX) {
-                    out.push(Finding::error("text", format!("/description/{field}"), format!("description {field} {e}")));
-                }
+        for (field, text) in [
+            ("purpose", &d.purpose),
+            ("usage", &d.usage),
+            ("limitations", &d.limitations),
+        ] {
+            if let Some(text) = text
+                && let Err(e) = check_paragraphs(text, DESCRIPTION_MAX)
+            {
+                out.push(Finding::error(
+                    "text",
+                    format!("/description/{field}"),
+                    format!("description {field} {e}"),
+                ));
             }
         }
     }
@@ -243,8 +307,12 @@ fn product_rules(doc: &DataProductDoc, out: &mut Vec<Finding>) {
 fn output_ports(doc: &DataProductDoc, out: &mut Vec<Finding>) {
     if doc.output_ports.is_empty() {
         out.push(
-            Finding::error("output-ports", "/outputPorts", "the product has no output port")
-                .fix("add at least one output port: a product without output is of no use to anyone"),
+            Finding::error(
+                "output-ports",
+                "/outputPorts",
+                "the product has no output port",
+            )
+            .fix("add at least one output port: a product without output is of no use to anyone"),
         );
     }
     let mut names = HashSet::new();
@@ -252,33 +320,78 @@ fn output_ports(doc: &DataProductDoc, out: &mut Vec<Finding>) {
     for (i, port) in doc.output_ports.iter().enumerate() {
         let at = format!("/outputPorts/{i}");
         port_name(out, &at, &port.name, &mut names);
-        semver_field(out, &format!("{at}/version"), "output port version", port.version.as_deref(), true);
+        semver_field(
+            out,
+            &format!("{at}/version"),
+            "output port version",
+            port.version.as_deref(),
+            true,
+        );
         match port.port_type.as_deref() {
-            None => out.push(Finding::warning("port-type", format!("{at}/type"), format!("output port '{}' has no type", port.name)).fix(format!("set type to {}", PortType::allowed()))),
-            Some(t) => vocab::<PortType>(out, &format!("{at}/type"), "output port type", t, PortType::parse, PortType::allowed),
+            None => out.push(
+                Finding::warning(
+                    "port-type",
+                    format!("{at}/type"),
+                    format!("output port '{}' has no type", port.name),
+                )
+                .fix(format!("set type to {}", PortType::allowed())),
+            ),
+            Some(t) => vocab::<PortType>(
+                out,
+                &format!("{at}/type"),
+                "output port type",
+                t,
+                PortType::parse,
+                PortType::allowed,
+            ),
         }
         if let Some(id) = &port.contract_id {
             if let Err(e) = DocumentId::parse(id) {
-                out.push(Finding::error("id-format", format!("{at}/contractId"), format!("contractId {e}")));
+                out.push(Finding::error(
+                    "id-format",
+                    format!("{at}/contractId"),
+                    format!("contractId {e}"),
+                ));
             } else if !contracts.insert(id.clone()) {
-                out.push(Finding::error("duplicate", format!("{at}/contractId"), format!("contract '{id}' is already used by another output port")).fix("give each output port its own contract"));
+                out.push(
+                    Finding::error(
+                        "duplicate",
+                        format!("{at}/contractId"),
+                        format!("contract '{id}' is already used by another output port"),
+                    )
+                    .fix("give each output port its own contract"),
+                );
             }
         }
-        if let Some(d) = &port.description {
-            if let Err(e) = check_paragraphs(d, DESCRIPTION_MAX) {
-                out.push(Finding::error("text", format!("{at}/description"), format!("description {e}")));
-            }
+        if let Some(d) = &port.description
+            && let Err(e) = check_paragraphs(d, DESCRIPTION_MAX)
+        {
+            out.push(Finding::error(
+                "text",
+                format!("{at}/description"),
+                format!("description {e}"),
+            ));
         }
     }
 }
 
 fn input_ports(doc: &DataProductDoc, out: &mut Vec<Finding>) {
-    let own: HashSet<&str> = doc.output_ports.iter().filter_map(|p| p.contract_id.as_deref()).collect();
+    let own: HashSet<&str> = doc
+        .output_ports
+        .iter()
+        .filter_map(|p| p.contract_id.as_deref())
+        .collect();
     let mut names = HashSet::new();
     for (i, port) in doc.input_ports.iter().enumerate() {
         let at = format!("/inputPorts/{i}");
         port_name(out, &at, &port.name, &mut names);
-        semver_field(out, &format!("{at}/version"), "input port version", port.version.as_deref(), false);
+        semver_field(
+            out,
+            &format!("{at}/version"),
+            "input port version",
+            port.version.as_deref(),
+            false,
+        );
         match (&port.contract_id, port.external_source()) {
             (Some(id), _) => {
                 if let Err(e) = DocumentId::parse(id) {
@@ -299,31 +412,63 @@ fn input_ports(doc: &DataProductDoc, out: &mut Vec<Finding>) {
 fn contract_rules(doc: &DataContractDoc, out: &mut Vec<Finding>) {
     if !ODCS_API_VERSIONS.contains(&doc.api_version.as_str()) {
         out.push(
-            Finding::error("api-version", "/apiVersion", format!("ODCS apiVersion '{}' is not supported", doc.api_version))
-                .fix(format!("use {ODCS_API_VERSION} (Meshwork reads {})", ODCS_API_VERSIONS.join(", "))),
+            Finding::error(
+                "api-version",
+                "/apiVersion",
+                format!("ODCS apiVersion '{}' is not supported", doc.api_version),
+            )
+            .fix(format!(
+                "use {ODCS_API_VERSION} (Meshwork reads {})",
+                ODCS_API_VERSIONS.join(", ")
+            )),
         );
     }
     if doc.kind != "DataContract" {
-        out.push(Finding::error("kind", "/kind", format!("kind is '{}', expected DataContract", doc.kind)).fix("set kind: DataContract"));
+        out.push(
+            Finding::error(
+                "kind",
+                "/kind",
+                format!("kind is '{}', expected DataContract", doc.kind),
+            )
+            .fix("set kind: DataContract"),
+        );
     }
     if let Err(e) = DocumentId::parse(&doc.id) {
-        out.push(Finding::error("id-format", "/id", format!("id {e}")).fix("use letters, digits, '.', '_', ':' and '-', e.g. urn:datacontract:sales:orders"));
+        out.push(
+            Finding::error("id-format", "/id", format!("id {e}")).fix(
+                "use letters, digits, '.', '_', ':' and '-', e.g. urn:datacontract:sales:orders",
+            ),
+        );
     }
     semver_field(out, "/version", "version", Some(&doc.version), true);
     if let Some(name) = &doc.name {
         line(out, "/name", "name", name, NAME_MAX);
     }
     if let Some(s) = &doc.status {
-        vocab::<ProductStatus>(out, "/status", "status", s, ProductStatus::parse, ProductStatus::allowed);
+        vocab::<ProductStatus>(
+            out,
+            "/status",
+            "status",
+            s,
+            ProductStatus::parse,
+            ProductStatus::allowed,
+        );
     }
     tags(out, "", &doc.tags);
     let mut objects = HashSet::new();
     for (i, object) in doc.schema.iter().enumerate() {
         let at = format!("/schema/{i}");
         if object.name.trim().is_empty() {
-            out.push(Finding::error("name", format!("{at}/name"), "schema object has no name").fix("name the table, topic or file"));
+            out.push(
+                Finding::error("name", format!("{at}/name"), "schema object has no name")
+                    .fix("name the table, topic or file"),
+            );
         } else if !objects.insert(object.name.to_lowercase()) {
-            out.push(Finding::error("duplicate", format!("{at}/name"), format!("schema object '{}' is defined twice", object.name)));
+            out.push(Finding::error(
+                "duplicate",
+                format!("{at}/name"),
+                format!("schema object '{}' is defined twice", object.name),
+            ));
         }
         properties(out, &at, &object.properties);
     }
@@ -338,25 +483,65 @@ fn properties(out: &mut Vec<Finding>, parent: &str, props: &[SchemaProperty]) {
     for (i, p) in props.iter().enumerate() {
         let at = format!("{parent}/properties/{i}");
         if p.name.trim().is_empty() {
-            out.push(Finding::error("name", format!("{at}/name"), "field has no name").fix("name the field or remove the row"));
+            out.push(
+                Finding::error("name", format!("{at}/name"), "field has no name")
+                    .fix("name the field or remove the row"),
+            );
         } else if let Err(e) = check_line(&p.name, NAME_MAX) {
-            out.push(Finding::error("name", format!("{at}/name"), format!("field name {e}")));
+            out.push(Finding::error(
+                "name",
+                format!("{at}/name"),
+                format!("field name {e}"),
+            ));
         } else if !names.insert(p.name.to_lowercase()) {
-            out.push(Finding::error("duplicate", format!("{at}/name"), format!("field '{}' is defined twice", p.name)).fix("rename or remove one of them"));
+            out.push(
+                Finding::error(
+                    "duplicate",
+                    format!("{at}/name"),
+                    format!("field '{}' is defined twice", p.name),
+                )
+                .fix("rename or remove one of them"),
+            );
         }
         if let Some(t) = &p.logical_type {
-            vocab::<LogicalType>(out, &format!("{at}/logicalType"), "logicalType", t, LogicalType::parse, LogicalType::allowed);
+            vocab::<LogicalType>(
+                out,
+                &format!("{at}/logicalType"),
+                "logicalType",
+                t,
+                LogicalType::parse,
+                LogicalType::allowed,
+            );
         }
         if let Some(c) = &p.classification {
-            vocab::<Classification>(out, &format!("{at}/classification"), "classification", c, Classification::parse, Classification::allowed);
+            vocab::<Classification>(
+                out,
+                &format!("{at}/classification"),
+                "classification",
+                c,
+                Classification::parse,
+                Classification::allowed,
+            );
         }
-        if let Some(pos) = p.primary_key_position {
-            if pos >= 0 && !positions.insert(pos) {
-                out.push(Finding::error("primary-key", format!("{at}/primaryKeyPosition"), format!("primary key position {pos} is used twice")));
-            }
+        if let Some(pos) = p.primary_key_position
+            && pos >= 0
+            && !positions.insert(pos)
+        {
+            out.push(Finding::error(
+                "primary-key",
+                format!("{at}/primaryKeyPosition"),
+                format!("primary key position {pos} is used twice"),
+            ));
         }
         if p.primary_key == Some(true) && p.required == Some(false) {
-            out.push(Finding::error("primary-key", format!("{at}/required"), format!("primary key field '{}' cannot be optional", p.name)).fix("mark it required"));
+            out.push(
+                Finding::error(
+                    "primary-key",
+                    format!("{at}/required"),
+                    format!("primary key field '{}' cannot be optional", p.name),
+                )
+                .fix("mark it required"),
+            );
         }
         properties(out, &at, &p.properties);
     }
@@ -373,7 +558,17 @@ fn sla_rule(out: &mut Vec<Finding>, at: &str, sla: &crate::odcs::SlaProperty) {
             };
             match number {
                 Some(n) if (0.0..=100.0).contains(&n) => {}
-                _ => out.push(Finding::error("sla", format!("{at}/value"), format!("availability '{}' is not a percentage", crate::odcs::value_text(&sla.value))).fix("write a percentage such as 99.9%")),
+                _ => out.push(
+                    Finding::error(
+                        "sla",
+                        format!("{at}/value"),
+                        format!(
+                            "availability '{}' is not a percentage",
+                            crate::odcs::value_text(&sla.value)
+                        ),
+                    )
+                    .fix("write a percentage such as 99.9%"),
+                ),
             }
         }
         "latency" | "freshness" | "frequency" | "retention" => {
@@ -383,12 +578,36 @@ fn sla_rule(out: &mut Vec<Finding>, at: &str, sla: &crate::odcs::SlaProperty) {
                 _ => false,
             };
             if !numeric {
-                out.push(Finding::error("sla", format!("{at}/value"), format!("{property} '{}' is not a non-negative number", crate::odcs::value_text(&sla.value))).fix("write the amount as a number and the unit in unit, e.g. value: 1, unit: d"));
+                out.push(
+                    Finding::error(
+                        "sla",
+                        format!("{at}/value"),
+                        format!(
+                            "{property} '{}' is not a non-negative number",
+                            crate::odcs::value_text(&sla.value)
+                        ),
+                    )
+                    .fix(
+                        "write the amount as a number and the unit in unit, e.g. value: 1, unit: d",
+                    ),
+                );
             }
             match sla.unit.as_deref() {
-                None => out.push(Finding::error("sla", format!("{at}/unit"), format!("{property} has no unit")).fix(format!("set unit to one of {}", DURATION_UNITS.join(", ")))),
+                None => out.push(
+                    Finding::error(
+                        "sla",
+                        format!("{at}/unit"),
+                        format!("{property} has no unit"),
+                    )
+                    .fix(format!("set unit to one of {}", DURATION_UNITS.join(", "))),
+                ),
                 Some(u) if !DURATION_UNITS.contains(&u.to_ascii_lowercase().as_str()) => out.push(
-                    Finding::error("sla", format!("{at}/unit"), format!("unit '{u}' is not a duration unit")).fix(format!("use one of {}", DURATION_UNITS.join(", "))),
+                    Finding::error(
+                        "sla",
+                        format!("{at}/unit"),
+                        format!("unit '{u}' is not a duration unit"),
+                    )
+                    .fix(format!("use one of {}", DURATION_UNITS.join(", "))),
                 ),
                 Some(_) => {}
             }
@@ -400,20 +619,38 @@ fn sla_rule(out: &mut Vec<Finding>, at: &str, sla: &crate::odcs::SlaProperty) {
 /// Units accepted for durations in SLA properties (ODCS uses `d`, `y`, ...; people write `days`).
 pub const DURATION_UNITS: &[&str] = &[
     "ms", "s", "sec", "second", "seconds", "m", "min", "minute", "minutes", "h", "hr", "hour",
-    "hours", "d", "day", "days", "w", "week", "weeks", "month", "months", "y", "yr", "year", "years",
+    "hours", "d", "day", "days", "w", "week", "weeks", "month", "months", "y", "yr", "year",
+    "years",
 ];
 
 fn port_name(out: &mut Vec<Finding>, at: &str, name: &str, seen: &mut HashSet<String>) {
     if let Err(e) = DocumentId::parse(name) {
-        out.push(Finding::error("port-name", format!("{at}/name"), format!("port name '{name}' {e}")).fix("use letters, digits, '.', '_', ':' and '-', e.g. orders-table"));
+        out.push(
+            Finding::error(
+                "port-name",
+                format!("{at}/name"),
+                format!("port name '{name}' {e}"),
+            )
+            .fix("use letters, digits, '.', '_', ':' and '-', e.g. orders-table"),
+        );
     } else if !seen.insert(name.to_lowercase()) {
-        out.push(Finding::error("duplicate", format!("{at}/name"), format!("port name '{name}' is used twice")).fix("give every port a different name"));
+        out.push(
+            Finding::error(
+                "duplicate",
+                format!("{at}/name"),
+                format!("port name '{name}' is used twice"),
+            )
+            .fix("give every port a different name"),
+        );
     }
 }
 
 fn semver_field(out: &mut Vec<Finding>, at: &str, what: &str, value: Option<&str>, required: bool) {
     match value {
-        None if required => out.push(Finding::error("semver", at, format!("{what} is missing")).fix("set a semantic version such as 1.0.0")),
+        None if required => out.push(
+            Finding::error("semver", at, format!("{what} is missing"))
+                .fix("set a semantic version such as 1.0.0"),
+        ),
         None => {}
         Some(v) => {
             if let Err(e) = parse_semver(v) {
@@ -436,14 +673,27 @@ fn tags(out: &mut Vec<Finding>, prefix: &str, tags: &[String]) {
         if let Err(e) = check_line(tag, TAG_MAX) {
             out.push(Finding::error("tag", at, format!("tag {e}")));
         } else if !seen.insert(tag.to_lowercase()) {
-            out.push(Finding::warning("tag", at, format!("tag '{tag}' appears twice")).fix("remove the duplicate"));
+            out.push(
+                Finding::warning("tag", at, format!("tag '{tag}' appears twice"))
+                    .fix("remove the duplicate"),
+            );
         }
     }
 }
 
-fn vocab<T>(out: &mut Vec<Finding>, at: &str, what: &str, raw: &str, parse: fn(&str) -> Result<T, String>, allowed: fn() -> String) {
+fn vocab<T>(
+    out: &mut Vec<Finding>,
+    at: &str,
+    what: &str,
+    raw: &str,
+    parse: fn(&str) -> Result<T, String>,
+    allowed: fn() -> String,
+) {
     if let Err(e) = parse(raw) {
-        out.push(Finding::error("vocabulary", at, format!("{what} {e}")).fix(format!("use {}", allowed())));
+        out.push(
+            Finding::error("vocabulary", at, format!("{what} {e}"))
+                .fix(format!("use {}", allowed())),
+        );
     }
 }
 

@@ -3,12 +3,14 @@
 /// Parses a semantic version, explaining what is wrong in words a user can act on.
 pub fn parse_semver(raw: &str) -> Result<semver::Version, String> {
     if raw.trim().is_empty() {
-        return Err(String::from("is empty; use a semantic version such as 1.0.0"));
+        return Err(String::from(
+            "is empty; use a semantic version such as 1.0.0",
+        ));
     }
-    if let Some(rest) = raw.strip_prefix(['v', 'V']) {
-        if semver::Version::parse(rest).is_ok() {
-            return Err(format!("'{raw}' has a 'v' prefix; write {rest}"));
-        }
+    if let Some(rest) = raw.strip_prefix(['v', 'V'])
+        && semver::Version::parse(rest).is_ok()
+    {
+        return Err(format!("'{raw}' has a 'v' prefix; write {rest}"));
     }
     semver::Version::parse(raw).map_err(|e| {
         let hint = match raw.matches('.').count() {
@@ -36,7 +38,10 @@ mod tests {
     fn versions_parse_or_say_how_to_fix() {
         assert!(parse_semver("1.2.3").is_ok());
         assert!(parse_semver("1.0.0-rc.1").is_ok());
-        assert_eq!(parse_semver("v1.0.0").unwrap_err(), "'v1.0.0' has a 'v' prefix; write 1.0.0");
+        assert_eq!(
+            parse_semver("v1.0.0").unwrap_err(),
+            "'v1.0.0' has a 'v' prefix; write 1.0.0"
+        );
         assert!(parse_semver("1.0").unwrap_err().ends_with("; write 1.0.0"));
         assert!(parse_semver("1").unwrap_err().ends_with("; write 1.0.0"));
         assert!(parse_semver("").is_err());

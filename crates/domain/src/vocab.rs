@@ -146,9 +146,18 @@ mod tests {
 
     #[test]
     fn parsing_is_lenient_about_spelling_only() {
-        assert_eq!(ProductType::parse("source-aligned"), Ok(ProductType::SourceAligned));
-        assert_eq!(ProductType::parse("sourceAligned"), Ok(ProductType::SourceAligned));
-        assert_eq!(ProductType::parse("Consumer Aligned"), Ok(ProductType::ConsumerAligned));
+        assert_eq!(
+            ProductType::parse("source-aligned"),
+            Ok(ProductType::SourceAligned)
+        );
+        assert_eq!(
+            ProductType::parse("sourceAligned"),
+            Ok(ProductType::SourceAligned)
+        );
+        assert_eq!(
+            ProductType::parse("Consumer Aligned"),
+            Ok(ProductType::ConsumerAligned)
+        );
         assert_eq!(PortType::parse("tables"), Ok(PortType::Table));
         assert_eq!(PortType::parse("API"), Ok(PortType::Api));
         assert_eq!(ProductStatus::parse("ACTIVE"), Ok(ProductStatus::Active));

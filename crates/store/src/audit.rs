@@ -40,7 +40,12 @@ const COLUMNS: &str = "id, at, actor, action, subject_kind, subject_id, summary,
 
 impl Store {
     /// The newest audit events about one subject (a product, a team, ...), newest first.
-    pub async fn audit_for(&self, subject_kind: &str, subject_id: &str, limit: i64) -> Result<Vec<AuditRecord>> {
+    pub async fn audit_for(
+        &self,
+        subject_kind: &str,
+        subject_id: &str,
+        limit: i64,
+    ) -> Result<Vec<AuditRecord>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM audit_events WHERE subject_kind = $1 AND subject_id = $2 \
              ORDER BY id DESC LIMIT $3"

@@ -70,7 +70,10 @@ pub(crate) async fn write(conn: &mut AnyConnection, c: &ContractWrite) -> Result
     if done.rows_affected() == 0 {
         return Err(stale(conn, "contracts", "data contract", &c.id).await);
     }
-    sqlx::query("DELETE FROM contract_fields WHERE contract_id = $1").bind(&c.id).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM contract_fields WHERE contract_id = $1")
+        .bind(&c.id)
+        .execute(&mut *conn)
+        .await?;
     for (i, f) in c.fields.iter().enumerate() {
         sqlx::query(
             "INSERT INTO contract_fields (contract_id, path, position, object_name, field_name, logical_type, \
@@ -111,20 +114,26 @@ pub(crate) async fn write(conn: &mut AnyConnection, c: &ContractWrite) -> Result
 
 impl Store {
     pub async fn get_contract(&self, id: &str) -> Result<Option<ContractRecord>> {
-        let row = sqlx::query("SELECT * FROM contracts WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
+        let row = sqlx::query("SELECT * FROM contracts WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(row.as_ref().map(contract).transpose()?)
     }
 
     pub async fn list_contracts(&self) -> Result<Vec<ContractRecord>> {
-        let rows = sqlx::query("SELECT * FROM contracts ORDER BY id").fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT * FROM contracts ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
         Ok(rows.iter().map(contract).collect::<Result<_, _>>()?)
     }
 
     pub async fn contract_fields(&self, id: &str) -> Result<Vec<FieldRow>> {
-        let rows = sqlx::query("SELECT * FROM contract_fields WHERE contract_id = $1 ORDER BY position")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT * FROM contract_fields WHERE contract_id = $1 ORDER BY position")
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
         Ok(rows.iter().map(field).collect::<Result<_, _>>()?)
     }
 

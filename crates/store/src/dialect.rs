@@ -65,8 +65,16 @@ impl Dialect {
             return None;
         }
         Some(match self {
-            Dialect::Sqlite => words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" AND "),
-            Dialect::Postgres => words.iter().map(|w| format!("{w}:*")).collect::<Vec<_>>().join(" & "),
+            Dialect::Sqlite => words
+                .iter()
+                .map(|w| format!("\"{w}\"*"))
+                .collect::<Vec<_>>()
+                .join(" AND "),
+            Dialect::Postgres => words
+                .iter()
+                .map(|w| format!("{w}:*"))
+                .collect::<Vec<_>>()
+                .join(" & "),
         })
     }
 }
@@ -90,13 +98,19 @@ mod tests {
             Dialect::Sqlite.fts_query("customer_id\" OR *").as_deref(),
             Some("\"customer\"* AND \"id\"* AND \"or\"*")
         );
-        assert_eq!(Dialect::Postgres.fts_query("rev & !x").as_deref(), Some("rev:* & x:*"));
+        assert_eq!(
+            Dialect::Postgres.fts_query("rev & !x").as_deref(),
+            Some("rev:* & x:*")
+        );
         assert_eq!(Dialect::Sqlite.fts_query(" -- "), None);
     }
 
     #[test]
     fn sqlite_files_are_created() {
-        assert_eq!(Dialect::Sqlite.normalise_url("sqlite://a.db"), "sqlite://a.db?mode=rwc");
+        assert_eq!(
+            Dialect::Sqlite.normalise_url("sqlite://a.db"),
+            "sqlite://a.db?mode=rwc"
+        );
         assert!(Dialect::from_url("mysql://x").is_err());
     }
 }

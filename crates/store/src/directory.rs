@@ -9,7 +9,8 @@ use crate::{
     UserRecord, now,
 };
 
-const DOMAIN_COLUMNS: &str = "id, name, description, parent_id, color, created_at, updated_at, revision";
+const DOMAIN_COLUMNS: &str =
+    "id, name, description, parent_id, color, created_at, updated_at, revision";
 const TEAM_COLUMNS: &str = "id, name, description, domain_id, created_at, updated_at, revision";
 const USER_COLUMNS: &str = "id, username, display_name, email, password_hash, is_admin, created_at";
 
@@ -91,27 +92,40 @@ pub struct NewUser {
 
 impl Store {
     pub async fn list_domains(&self) -> Result<Vec<DomainRecord>> {
-        let rows = sqlx::query(AssertSqlSafe(format!("SELECT {DOMAIN_COLUMNS} FROM domains ORDER BY name, id")))
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {DOMAIN_COLUMNS} FROM domains ORDER BY name, id"
+        )))
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows.iter().map(domain).collect::<Result<_, _>>()?)
     }
 
     pub async fn get_domain(&self, id: &str) -> Result<Option<DomainRecord>> {
-        let row = sqlx::query(AssertSqlSafe(format!("SELECT {DOMAIN_COLUMNS} FROM domains WHERE id = $1")))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {DOMAIN_COLUMNS} FROM domains WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(row.as_ref().map(domain).transpose()?)
     }
 
     /// Creates (`Expect::New`) or updates (`Expect::Revision`) a domain.
-    pub async fn save_domain(&self, id: &str, fields: &DomainFields, expect: Expect, event: &NewAudit) -> Result<DomainRecord> {
+    pub async fn save_domain(
+        &self,
+        id: &str,
+        fields: &DomainFields,
+        expect: Expect,
+        event: &NewAudit,
+    ) -> Result<DomainRecord> {
         let mut tx = self.begin_write().await?;
         let at = now();
         let result = match expect {
             Expect::New | Expect::Any => {
-                let exists = sqlx::query("SELECT revision FROM domains WHERE id = $1").bind(id).fetch_optional(&mut *tx).await?;
+                let exists = sqlx::query("SELECT revision FROM domains WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
                 if exists.is_some() && expect == Expect::New {
                     return Err(StoreError::Duplicate(format!("domain '{id}'")));
                 }
@@ -153,7 +167,9 @@ impl Store {
         debug_assert_eq!(result.rows_affected(), 1);
         audit::insert(&mut tx, event).await?;
         tx.commit().await?;
-        self.get_domain(id).await?.ok_or_else(|| StoreError::NotFound(format!("domain '{id}'")))
+        self.get_domain(id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("domain '{id}'")))
     }
 
     /// Deletes a domain that nothing refers to any more.
@@ -164,15 +180,22 @@ impl Store {
             ("products", "domain_id", "data products"),
             ("domains", "parent_id", "sub-domains"),
         ] {
-            let n: i64 = sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM {table} WHERE {column} = $1")))
-                .bind(id)
-                .fetch_one(&mut *tx)
-                .await?;
+            let n: i64 = sqlx::query_scalar(AssertSqlSafe(format!(
+                "SELECT COUNT(*) FROM {table} WHERE {column} = $1"
+            )))
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
             if n > 0 {
-                return Err(StoreError::Reference(format!("domain '{id}' still has {n} {what}; move or delete them first")));
+                return Err(StoreError::Reference(format!(
+                    "domain '{id}' still has {n} {what}; move or delete them first"
+                )));
             }
         }
-        let done = sqlx::query("DELETE FROM domains WHERE id = $1").bind(id).execute(&mut *tx).await?;
+        let done = sqlx::query("DELETE FROM domains WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("domain '{id}'")));
         }
@@ -182,27 +205,40 @@ impl Store {
     }
 
     pub async fn list_teams(&self) -> Result<Vec<TeamRecord>> {
-        let rows = sqlx::query(AssertSqlSafe(format!("SELECT {TEAM_COLUMNS} FROM teams ORDER BY name, id")))
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {TEAM_COLUMNS} FROM teams ORDER BY name, id"
+        )))
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows.iter().map(team).collect::<Result<_, _>>()?)
     }
 
     pub async fn get_team(&self, id: &str) -> Result<Option<TeamRecord>> {
-        let row = sqlx::query(AssertSqlSafe(format!("SELECT {TEAM_COLUMNS} FROM teams WHERE id = $1")))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {TEAM_COLUMNS} FROM teams WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(row.as_ref().map(team).transpose()?)
     }
 
     /// Creates (`Expect::New`) or updates (`Expect::Revision`) a team.
-    pub async fn save_team(&self, id: &str, fields: &TeamFields, expect: Expect, event: &NewAudit) -> Result<TeamRecord> {
+    pub async fn save_team(
+        &self,
+        id: &str,
+        fields: &TeamFields,
+        expect: Expect,
+        event: &NewAudit,
+    ) -> Result<TeamRecord> {
         let mut tx = self.begin_write().await?;
         let at = now();
         match expect {
             Expect::New | Expect::Any => {
-                let exists = sqlx::query("SELECT revision FROM teams WHERE id = $1").bind(id).fetch_optional(&mut *tx).await?;
+                let exists = sqlx::query("SELECT revision FROM teams WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
                 if exists.is_some() && expect == Expect::New {
                     return Err(StoreError::Duplicate(format!("team '{id}'")));
                 }
@@ -240,22 +276,34 @@ impl Store {
         }
         audit::insert(&mut tx, event).await?;
         tx.commit().await?;
-        self.get_team(id).await?.ok_or_else(|| StoreError::NotFound(format!("team '{id}'")))
+        self.get_team(id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("team '{id}'")))
     }
 
     /// Deletes a team that owns no products and no contracts.
     pub async fn delete_team(&self, id: &str, event: &NewAudit) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        for (table, what) in [("products", "data products"), ("contracts", "data contracts")] {
-            let n: i64 = sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM {table} WHERE team_id = $1")))
-                .bind(id)
-                .fetch_one(&mut *tx)
-                .await?;
+        for (table, what) in [
+            ("products", "data products"),
+            ("contracts", "data contracts"),
+        ] {
+            let n: i64 = sqlx::query_scalar(AssertSqlSafe(format!(
+                "SELECT COUNT(*) FROM {table} WHERE team_id = $1"
+            )))
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
             if n > 0 {
-                return Err(StoreError::Reference(format!("team '{id}' still owns {n} {what}; hand them to another team first")));
+                return Err(StoreError::Reference(format!(
+                    "team '{id}' still owns {n} {what}; hand them to another team first"
+                )));
             }
         }
-        let done = sqlx::query("DELETE FROM teams WHERE id = $1").bind(id).execute(&mut *tx).await?;
+        let done = sqlx::query("DELETE FROM teams WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("team '{id}'")));
         }
@@ -266,7 +314,10 @@ impl Store {
 
     pub async fn create_user(&self, new: &NewUser, event: &NewAudit) -> Result<UserRecord> {
         let mut tx = self.begin_write().await?;
-        let exists = sqlx::query("SELECT id FROM users WHERE username = $1").bind(&new.username).fetch_optional(&mut *tx).await?;
+        let exists = sqlx::query("SELECT id FROM users WHERE username = $1")
+            .bind(&new.username)
+            .fetch_optional(&mut *tx)
+            .await?;
         if exists.is_some() {
             return Err(StoreError::Duplicate(format!("user '{}'", new.username)));
         }
@@ -285,34 +336,50 @@ impl Store {
         .await?;
         audit::insert(&mut tx, event).await?;
         tx.commit().await?;
-        self.get_user(&new.id).await?.ok_or_else(|| StoreError::NotFound(format!("user '{}'", new.username)))
+        self.get_user(&new.id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("user '{}'", new.username)))
     }
 
     pub async fn get_user(&self, id: &str) -> Result<Option<UserRecord>> {
-        let row = sqlx::query(AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1")))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(row.as_ref().map(user).transpose()?)
     }
 
     pub async fn get_user_by_username(&self, username: &str) -> Result<Option<UserRecord>> {
-        let row = sqlx::query(AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1")))
-            .bind(username)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE username = $1"
+        )))
+        .bind(username)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(row.as_ref().map(user).transpose()?)
     }
 
     pub async fn list_users(&self) -> Result<Vec<UserRecord>> {
-        let rows = sqlx::query(AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users ORDER BY username")))
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS} FROM users ORDER BY username"
+        )))
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows.iter().map(user).collect::<Result<_, _>>()?)
     }
 
     /// Changes a user's display name, e-mail, admin flag and (when given) password hash.
-    pub async fn update_user(&self, id: &str, display_name: &str, email: Option<&str>, is_admin: bool, password_hash: Option<&str>, event: &NewAudit) -> Result<UserRecord> {
+    pub async fn update_user(
+        &self,
+        id: &str,
+        display_name: &str,
+        email: Option<&str>,
+        is_admin: bool,
+        password_hash: Option<&str>,
+        event: &NewAudit,
+    ) -> Result<UserRecord> {
         let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE users SET display_name = $2, email = $3, is_admin = $4, \
@@ -330,11 +397,19 @@ impl Store {
         }
         audit::insert(&mut tx, event).await?;
         tx.commit().await?;
-        self.get_user(id).await?.ok_or_else(|| StoreError::NotFound(format!("user '{id}'")))
+        self.get_user(id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("user '{id}'")))
     }
 
     /// Adds a user to a team, or changes their role there.
-    pub async fn set_member(&self, team_id: &str, user_id: &str, role: &str, event: &NewAudit) -> Result<()> {
+    pub async fn set_member(
+        &self,
+        team_id: &str,
+        user_id: &str,
+        role: &str,
+        event: &NewAudit,
+    ) -> Result<()> {
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO team_members (team_id, user_id, role, added_at) VALUES ($1, $2, $3, $4) \
@@ -351,7 +426,12 @@ impl Store {
         Ok(())
     }
 
-    pub async fn remove_member(&self, team_id: &str, user_id: &str, event: &NewAudit) -> Result<()> {
+    pub async fn remove_member(
+        &self,
+        team_id: &str,
+        user_id: &str,
+        event: &NewAudit,
+    ) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let done = sqlx::query("DELETE FROM team_members WHERE team_id = $1 AND user_id = $2")
             .bind(team_id)
@@ -359,7 +439,9 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("membership of '{user_id}' in team '{team_id}'")));
+            return Err(StoreError::NotFound(format!(
+                "membership of '{user_id}' in team '{team_id}'"
+            )));
         }
         audit::insert(&mut tx, event).await?;
         tx.commit().await?;
@@ -393,7 +475,12 @@ impl Store {
 
     /// A setting's value (`anonymous_read`, ...).
     pub async fn setting(&self, key: &str) -> Result<Option<String>> {
-        Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = $1").bind(key).fetch_optional(&self.pool).await?)
+        Ok(
+            sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     pub async fn set_setting(&self, key: &str, value: &str, event: &NewAudit) -> Result<()> {
@@ -410,14 +497,23 @@ impl Store {
 }
 
 /// The error for a failed revision check: not found, or stale with the current revision.
-pub(crate) async fn stale(conn: &mut sqlx::AnyConnection, table: &str, what: &str, id: &str) -> StoreError {
-    let current: Result<Option<i64>, sqlx::Error> =
-        sqlx::query_scalar(AssertSqlSafe(format!("SELECT revision FROM {table} WHERE id = $1")))
-            .bind(id)
-            .fetch_optional(conn)
-            .await;
+pub(crate) async fn stale(
+    conn: &mut sqlx::AnyConnection,
+    table: &str,
+    what: &str,
+    id: &str,
+) -> StoreError {
+    let current: Result<Option<i64>, sqlx::Error> = sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT revision FROM {table} WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(conn)
+    .await;
     match current {
-        Ok(Some(current)) => StoreError::Stale { what: format!("{what} '{id}'"), current },
+        Ok(Some(current)) => StoreError::Stale {
+            what: format!("{what} '{id}'"),
+            current,
+        },
         Ok(None) => StoreError::NotFound(format!("{what} '{id}'")),
         Err(e) => e.into(),
     }

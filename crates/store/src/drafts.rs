@@ -25,14 +25,18 @@ impl Store {
     pub async fn save_draft(&self, d: &DraftRecord, expect: Expect) -> Result<DraftRecord> {
         let mut tx = self.begin_write().await?;
         let at = now();
-        let owner: Option<String> =
-            sqlx::query_scalar("SELECT user_id FROM drafts WHERE id = $1").bind(&d.id).fetch_optional(&mut *tx).await?;
+        let owner: Option<String> = sqlx::query_scalar("SELECT user_id FROM drafts WHERE id = $1")
+            .bind(&d.id)
+            .fetch_optional(&mut *tx)
+            .await?;
         if owner.as_deref().is_some_and(|o| o != d.user_id) {
             return Err(StoreError::NotFound(format!("draft '{}'", d.id)));
         }
         match (expect, owner.is_some()) {
             (Expect::New, true) => return Err(StoreError::Duplicate(format!("draft '{}'", d.id))),
-            (Expect::Revision(_), false) => return Err(StoreError::NotFound(format!("draft '{}'", d.id))),
+            (Expect::Revision(_), false) => {
+                return Err(StoreError::NotFound(format!("draft '{}'", d.id)));
+            }
             (Expect::New | Expect::Any, false) => {
                 sqlx::query(
                     "INSERT INTO drafts (id, user_id, product_id, title, state, revision, created_at, updated_at) \
@@ -70,7 +74,9 @@ impl Store {
             }
         }
         tx.commit().await?;
-        self.get_draft(&d.id, &d.user_id).await?.ok_or_else(|| StoreError::NotFound(format!("draft '{}'", d.id)))
+        self.get_draft(&d.id, &d.user_id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("draft '{}'", d.id)))
     }
 
     /// A draft, if it exists and belongs to that user.

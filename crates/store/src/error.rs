@@ -34,7 +34,10 @@ impl From<sqlx::Error> for StoreError {
                     return StoreError::Duplicate(String::from("a row with that key"));
                 }
                 sqlx::error::ErrorKind::ForeignKeyViolation => {
-                    return StoreError::Reference(format!("reference check failed: {}", db.message()));
+                    return StoreError::Reference(format!(
+                        "reference check failed: {}",
+                        db.message()
+                    ));
                 }
                 _ => {}
             }

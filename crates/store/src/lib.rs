@@ -25,8 +25,8 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub use dialect::Dialect;
-pub use error::StoreError;
 pub use directory::{DomainFields, NewUser, TeamFields};
+pub use error::StoreError;
 pub use products::{Consumer, OfferedPort};
 pub use records::*;
 pub use security::NewToken;
@@ -40,7 +40,9 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("dialect", &self.dialect).finish_non_exhaustive()
+        f.debug_struct("Store")
+            .field("dialect", &self.dialect)
+            .finish_non_exhaustive()
     }
 }
 
@@ -80,9 +82,11 @@ impl Store {
                 .connect_with(options)
                 .await
                 .map_err(StoreError::from)?,
-            Dialect::Postgres => {
-                pool_options.max_connections(16).connect_with(options).await.map_err(StoreError::from)?
-            }
+            Dialect::Postgres => pool_options
+                .max_connections(16)
+                .connect_with(options)
+                .await
+                .map_err(StoreError::from)?,
         };
         Ok(Store { pool, dialect })
     }
@@ -93,7 +97,10 @@ impl Store {
             Dialect::Sqlite => sqlx::migrate!("migrations/sqlite"),
             Dialect::Postgres => sqlx::migrate!("migrations/postgres"),
         };
-        migrator.run(&self.pool).await.map_err(|e| StoreError::Unavailable(format!("migration failed: {e}")))
+        migrator
+            .run(&self.pool)
+            .await
+            .map_err(|e| StoreError::Unavailable(format!("migration failed: {e}")))
     }
 
     pub fn dialect(&self) -> Dialect {

@@ -111,10 +111,12 @@ impl Store {
         for contract in &publication.contracts {
             let revision = contracts::write(&mut tx, contract).await?;
             published.contracts.push((contract.id.clone(), revision));
-            let readers: Vec<String> = sqlx::query_scalar("SELECT DISTINCT product_id FROM output_ports WHERE contract_id = $1")
-                .bind(&contract.id)
-                .fetch_all(&mut *tx)
-                .await?;
+            let readers: Vec<String> = sqlx::query_scalar(
+                "SELECT DISTINCT product_id FROM output_ports WHERE contract_id = $1",
+            )
+            .bind(&contract.id)
+            .fetch_all(&mut *tx)
+            .await?;
             touched.extend(readers);
         }
         for product in &publication.products {
@@ -152,7 +154,11 @@ impl Store {
     }
 
     /// Every product, or those of one domain or one team, by name.
-    pub async fn list_products(&self, domain_id: Option<&str>, team_id: Option<&str>) -> Result<Vec<ProductRow>> {
+    pub async fn list_products(
+        &self,
+        domain_id: Option<&str>,
+        team_id: Option<&str>,
+    ) -> Result<Vec<ProductRow>> {
         let rows = sqlx::query(AssertSqlSafe(format!(
             "SELECT {ROW_COLUMNS} FROM products p \
              WHERE ($1 IS NULL OR p.domain_id = $1) AND ($2 IS NULL OR p.team_id = $2) ORDER BY p.name, p.id"
@@ -166,15 +172,19 @@ impl Store {
 
     /// Whether a product id is taken (for the wizard's live check).
     pub async fn product_exists(&self, id: &str) -> Result<bool> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM products WHERE id = $1").bind(id).fetch_one(&self.pool).await?;
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM products WHERE id = $1")
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await?;
         Ok(n > 0)
     }
 
     pub async fn output_ports(&self, product_id: &str) -> Result<Vec<OutputPortRow>> {
-        let rows = sqlx::query("SELECT * FROM output_ports WHERE product_id = $1 ORDER BY position")
-            .bind(product_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT * FROM output_ports WHERE product_id = $1 ORDER BY position")
+                .bind(product_id)
+                .fetch_all(&self.pool)
+                .await?;
         Ok(rows.iter().map(output_port).collect::<Result<_, _>>()?)
     }
 
@@ -201,7 +211,12 @@ impl Store {
         self.offered_ports(None, Some(text), limit).await
     }
 
-    async fn offered_ports(&self, contract_id: Option<&str>, text: Option<&str>, limit: i64) -> Result<Vec<OfferedPort>> {
+    async fn offered_ports(
+        &self,
+        contract_id: Option<&str>,
+        text: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<OfferedPort>> {
         let pattern = text.map(|t| format!("%{}%", t.to_lowercase().replace(['%', '_'], "")));
         let rows = sqlx::query(
             "SELECT o.product_id, o.name, o.position, o.port_type, o.version, o.description, o.contract_id, \
@@ -273,40 +288,54 @@ impl Store {
 
     /// Every stored revision of a product, newest first.
     pub async fn product_revisions(&self, id: &str) -> Result<Vec<RevisionRecord>> {
-        let rows = sqlx::query("SELECT * FROM product_revisions WHERE product_id = $1 ORDER BY revision DESC")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT * FROM product_revisions WHERE product_id = $1 ORDER BY revision DESC",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows.iter().map(revision).collect::<Result<_, _>>()?)
     }
 
     pub async fn product_revision(&self, id: &str, number: i64) -> Result<Option<RevisionRecord>> {
-        let row = sqlx::query("SELECT * FROM product_revisions WHERE product_id = $1 AND revision = $2")
-            .bind(id)
-            .bind(number)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row =
+            sqlx::query("SELECT * FROM product_revisions WHERE product_id = $1 AND revision = $2")
+                .bind(id)
+                .bind(number)
+                .fetch_optional(&self.pool)
+                .await?;
         Ok(row.as_ref().map(revision).transpose()?)
     }
 
     /// How many products there are (for dashboards and readiness).
     pub async fn count_products(&self) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM products").fetch_one(&self.pool).await?)
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM products")
+            .fetch_one(&self.pool)
+            .await?)
     }
 }
 
 /// Checks the expected revision and returns the revision the write will get.
-pub(crate) async fn next_revision(conn: &mut AnyConnection, table: &str, what: &str, id: &str, expect: Expect) -> Result<i64> {
-    let current: Option<i64> = sqlx::query_scalar(AssertSqlSafe(format!("SELECT revision FROM {table} WHERE id = $1")))
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
+pub(crate) async fn next_revision(
+    conn: &mut AnyConnection,
+    table: &str,
+    what: &str,
+    id: &str,
+    expect: Expect,
+) -> Result<i64> {
+    let current: Option<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT revision FROM {table} WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
     match (expect, current) {
         (Expect::New, Some(_)) => Err(StoreError::Duplicate(format!("{what} '{id}'"))),
         (Expect::Revision(_), None) => Err(StoreError::NotFound(format!("{what} '{id}'"))),
-        (Expect::Revision(want), Some(have)) if want != have => {
-            Err(StoreError::Stale { what: format!("{what} '{id}'"), current: have })
-        }
+        (Expect::Revision(want), Some(have)) if want != have => Err(StoreError::Stale {
+            what: format!("{what} '{id}'"),
+            current: have,
+        }),
         (_, current) => Ok(current.unwrap_or(0) + 1),
     }
 }
@@ -345,10 +374,12 @@ async fn write_product(conn: &mut AnyConnection, p: &ProductWrite) -> Result<i64
         return Err(stale(conn, "products", "data product", &p.id).await);
     }
     for table in ["output_ports", "input_ports", "product_tags"] {
-        sqlx::query(AssertSqlSafe(format!("DELETE FROM {table} WHERE product_id = $1")))
-            .bind(&p.id)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(AssertSqlSafe(format!(
+            "DELETE FROM {table} WHERE product_id = $1"
+        )))
+        .bind(&p.id)
+        .execute(&mut *conn)
+        .await?;
     }
     for (i, port) in p.output_ports.iter().enumerate() {
         sqlx::query(
@@ -417,10 +448,15 @@ async fn refresh_derived(conn: &mut AnyConnection, product_id: &str) -> Result<(
     let name: String = row.try_get("name")?;
     let purpose: String = row.try_get("purpose")?;
     let tags = json_list(&row.try_get::<String, _>("tags")?).join(" ");
-    let document: serde_json::Value = serde_json::from_str(&row.try_get::<String, _>("document")?).unwrap_or_default();
+    let document: serde_json::Value =
+        serde_json::from_str(&row.try_get::<String, _>("document")?).unwrap_or_default();
     let description = ["usage", "limitations"]
         .iter()
-        .filter_map(|k| document.pointer(&format!("/description/{k}")).and_then(|v| v.as_str()))
+        .filter_map(|k| {
+            document
+                .pointer(&format!("/description/{k}"))
+                .and_then(|v| v.as_str())
+        })
         .fold(purpose, |acc, s| format!("{acc}\n{s}"));
     let fields = sqlx::query(
         "SELECT f.field_name, f.classification FROM contract_fields f \
@@ -443,7 +479,10 @@ async fn refresh_derived(conn: &mut AnyConnection, product_id: &str) -> Result<(
         .bind(serde_json::to_string(&classes).unwrap_or_else(|_| String::from("[]")))
         .execute(&mut *conn)
         .await?;
-    sqlx::query("DELETE FROM product_search WHERE product_id = $1").bind(product_id).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM product_search WHERE product_id = $1")
+        .bind(product_id)
+        .execute(&mut *conn)
+        .await?;
     sqlx::query("INSERT INTO product_search (product_id, name, description, tags, fields) VALUES ($1, $2, $3, $4, $5)")
         .bind(product_id)
         .bind(&name)

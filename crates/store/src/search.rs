@@ -22,14 +22,25 @@ fn facet_values(p: &ProductRow) -> [Vec<String>; 6] {
 
 impl SearchQuery {
     fn filters(&self) -> [&Vec<String>; 6] {
-        [&self.domains, &self.teams, &self.statuses, &self.types, &self.tags, &self.classifications]
+        [
+            &self.domains,
+            &self.teams,
+            &self.statuses,
+            &self.types,
+            &self.tags,
+            &self.classifications,
+        ]
     }
 }
 
 /// Whether a product passes every facet filter except the one at `skip`.
 fn passes(values: &[Vec<String>; 6], filters: &[&Vec<String>; 6], skip: Option<usize>) -> bool {
     filters.iter().enumerate().all(|(i, wanted)| {
-        Some(i) == skip || wanted.is_empty() || values[i].iter().any(|v| wanted.iter().any(|w| w.eq_ignore_ascii_case(v)))
+        Some(i) == skip
+            || wanted.is_empty()
+            || values[i]
+                .iter()
+                .any(|v| wanted.iter().any(|w| w.eq_ignore_ascii_case(v)))
     })
 }
 
@@ -37,21 +48,24 @@ impl Store {
     /// Searches the catalog. Words must all match (as prefixes) the name, description, tags or
     /// field names; facet values within one facet are alternatives.
     pub async fn search(&self, query: &SearchQuery) -> Result<SearchPage> {
-        let fts = query.text.as_deref().and_then(|t| self.dialect.fts_query(t));
+        let fts = query
+            .text
+            .as_deref()
+            .and_then(|t| self.dialect.fts_query(t));
         let rows = match &fts {
-            Some(text) => {
+            Some(text) => sqlx::query(AssertSqlSafe(format!(
+                "SELECT {ROW_COLUMNS}, s.rank FROM products p JOIN ({}) s ON s.product_id = p.id",
+                self.dialect.fts_select()
+            )))
+            .bind(text)
+            .fetch_all(&self.pool)
+            .await?,
+            None => {
                 sqlx::query(AssertSqlSafe(format!(
-                    "SELECT {ROW_COLUMNS}, s.rank FROM products p JOIN ({}) s ON s.product_id = p.id",
-                    self.dialect.fts_select()
+                    "SELECT {ROW_COLUMNS}, CAST(0 AS DOUBLE PRECISION) AS rank FROM products p"
                 )))
-                .bind(text)
                 .fetch_all(&self.pool)
                 .await?
-            }
-            None => {
-                sqlx::query(AssertSqlSafe(format!("SELECT {ROW_COLUMNS}, CAST(0 AS DOUBLE PRECISION) AS rank FROM products p")))
-                    .fetch_all(&self.pool)
-                    .await?
             }
         };
         let mut matches: Vec<(ProductRow, f64)> = Vec::with_capacity(rows.len());
@@ -90,26 +104,53 @@ impl Store {
             .collect();
         match (query.sort, fts.is_some()) {
             (SearchSort::Relevance, true) => hits.sort_by(|a, b| {
-                a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal).then_with(|| name_order(&a.0, &b.0))
+                a.1.partial_cmp(&b.1)
+                    .unwrap_or(std::cmp::Ordering::Equal)
+                    .then_with(|| name_order(&a.0, &b.0))
             }),
-            (SearchSort::Updated, _) => hits.sort_by(|a, b| b.0.updated_at.cmp(&a.0.updated_at).then_with(|| name_order(&a.0, &b.0))),
+            (SearchSort::Updated, _) => hits.sort_by(|a, b| {
+                b.0.updated_at
+                    .cmp(&a.0.updated_at)
+                    .then_with(|| name_order(&a.0, &b.0))
+            }),
             _ => hits.sort_by(|a, b| name_order(&a.0, &b.0)),
         }
         let total = hits.len();
         let limit = if query.limit == 0 { 50 } else { query.limit };
-        let items = hits.into_iter().skip(query.offset).take(limit).map(|(p, _)| p).collect();
-        Ok(SearchPage { total, items, facets: Facets { domain, team, status, product_type, tag, classification } })
+        let items = hits
+            .into_iter()
+            .skip(query.offset)
+            .take(limit)
+            .map(|(p, _)| p)
+            .collect();
+        Ok(SearchPage {
+            total,
+            items,
+            facets: Facets {
+                domain,
+                team,
+                status,
+                product_type,
+                tag,
+                classification,
+            },
+        })
     }
 }
 
 fn name_order(a: &ProductRow, b: &ProductRow) -> std::cmp::Ordering {
-    a.name.to_lowercase().cmp(&b.name.to_lowercase()).then_with(|| a.id.cmp(&b.id))
+    a.name
+        .to_lowercase()
+        .cmp(&b.name.to_lowercase())
+        .then_with(|| a.id.cmp(&b.id))
 }
 
 /// Most frequent first, then alphabetical.
 fn sorted_counts(counts: BTreeMap<String, i64>) -> Vec<FacetCount> {
-    let mut out: Vec<FacetCount> = counts.into_iter().map(|(value, count)| FacetCount { value, count }).collect();
+    let mut out: Vec<FacetCount> = counts
+        .into_iter()
+        .map(|(value, count)| FacetCount { value, count })
+        .collect();
     out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
     out
 }
-

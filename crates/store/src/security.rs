@@ -55,14 +55,18 @@ impl Store {
         .await?;
         audit::insert(&mut tx, event).await?;
         tx.commit().await?;
-        self.get_token(&new.id).await?.ok_or_else(|| StoreError::NotFound(format!("token '{}'", new.id)))
+        self.get_token(&new.id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("token '{}'", new.id)))
     }
 
     pub async fn get_token(&self, id: &str) -> Result<Option<TokenRecord>> {
-        let row = sqlx::query(AssertSqlSafe(format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE id = $1")))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(row.as_ref().map(token).transpose()?)
     }
 
@@ -74,10 +78,17 @@ impl Store {
         .bind(hash)
         .fetch_optional(&self.pool)
         .await?;
-        let Some(found) = row.as_ref().map(token).transpose()? else { return Ok(None) };
+        let Some(found) = row.as_ref().map(token).transpose()? else {
+            return Ok(None);
+        };
         // Recording use is best effort and at most once a minute, so reads stay reads.
-        let stale_before = crate::format_time(time::OffsetDateTime::now_utc() - time::Duration::minutes(1));
-        if found.last_used_at.as_deref().is_none_or(|t| t < stale_before.as_str()) {
+        let stale_before =
+            crate::format_time(time::OffsetDateTime::now_utc() - time::Duration::minutes(1));
+        if found
+            .last_used_at
+            .as_deref()
+            .is_none_or(|t| t < stale_before.as_str())
+        {
             let _ = sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1")
                 .bind(&found.id)
                 .bind(now())
@@ -88,7 +99,11 @@ impl Store {
     }
 
     /// Tokens of a user, of a team, or (both `None`) all of them.
-    pub async fn list_tokens(&self, user_id: Option<&str>, team_id: Option<&str>) -> Result<Vec<TokenRecord>> {
+    pub async fn list_tokens(
+        &self,
+        user_id: Option<&str>,
+        team_id: Option<&str>,
+    ) -> Result<Vec<TokenRecord>> {
         let rows = sqlx::query(AssertSqlSafe(format!(
             "SELECT {TOKEN_COLUMNS} FROM api_tokens \
              WHERE ($1 IS NULL OR user_id = $1) AND ($2 IS NULL OR team_id = $2) ORDER BY created_at DESC"
@@ -102,11 +117,13 @@ impl Store {
 
     pub async fn revoke_token(&self, id: &str, event: &NewAudit) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let done = sqlx::query("UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
-            .bind(id)
-            .bind(now())
-            .execute(&mut *tx)
-            .await?;
+        let done = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+        )
+        .bind(id)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("live token '{id}'")));
         }
@@ -115,7 +132,12 @@ impl Store {
         Ok(())
     }
 
-    pub async fn create_session(&self, id_hash: &str, user_id: &str, expires_at: &str) -> Result<()> {
+    pub async fn create_session(
+        &self,
+        id_hash: &str,
+        user_id: &str,
+        expires_at: &str,
+    ) -> Result<()> {
         sqlx::query("INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(id_hash)
             .bind(user_id)

@@ -31,10 +31,17 @@ enum Cleanup {
 impl TestDb {
     /// A migrated store on a new SQLite file in the temporary directory.
     pub async fn sqlite() -> TestDb {
-        let path = std::env::temp_dir().join(format!("meshwork-test-{}.db", uuid::Uuid::new_v4().simple()));
+        let path = std::env::temp_dir().join(format!(
+            "meshwork-test-{}.db",
+            uuid::Uuid::new_v4().simple()
+        ));
         let url = format!("sqlite://{}", path.display());
         let store = Store::open(&url).await.expect("open SQLite test store");
-        TestDb { store, url, cleanup: Cleanup::File(path) }
+        TestDb {
+            store,
+            url,
+            cleanup: Cleanup::File(path),
+        }
     }
 
     /// A migrated store on a new PostgreSQL database. Panics, saying how to start PostgreSQL, when
@@ -42,7 +49,11 @@ impl TestDb {
     pub async fn postgres() -> TestDb {
         let (url, admin_url, name) = create_postgres_database().await;
         let store = Store::open(&url).await.expect("open PostgreSQL test store");
-        TestDb { store, url, cleanup: Cleanup::Database { admin_url, name } }
+        TestDb {
+            store,
+            url,
+            cleanup: Cleanup::Database { admin_url, name },
+        }
     }
 
     /// A test database of the kind `MESHWORK_TEST_DB` names (`sqlite`, the default, or `postgres`).
@@ -64,7 +75,11 @@ impl TestDb {
             }
             Cleanup::Database { admin_url, name } => {
                 if let Ok(mut admin) = AnyConnection::connect(&admin_url).await {
-                    let _ = admin.execute(AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).await;
+                    let _ = admin
+                        .execute(AssertSqlSafe(format!(
+                            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                        )))
+                        .await;
                 }
             }
         }
@@ -77,13 +92,18 @@ pub async fn create_postgres_database() -> (String, String, String) {
     let base = postgres_base_url();
     let admin_url = format!("{base}/postgres");
     let name = format!("meshwork_test_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = AnyConnection::connect(&admin_url).await.unwrap_or_else(|e| {
-        panic!(
-            "PostgreSQL is not reachable at {admin_url} ({e}). Start it with \
+    let mut admin = AnyConnection::connect(&admin_url)
+        .await
+        .unwrap_or_else(|e| {
+            panic!(
+                "PostgreSQL is not reachable at {admin_url} ({e}). Start it with \
              `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start` \
              or point MESHWORK_TEST_POSTGRES at a server."
-        )
-    });
-    admin.execute(AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.expect("create test database");
+            )
+        });
+    admin
+        .execute(AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .await
+        .expect("create test database");
     (format!("{base}/{name}"), admin_url, name)
 }

@@ -28,7 +28,12 @@ crate::view! {
 
 impl ApiError {
     pub fn new(code: &str, message: impl Into<String>) -> ApiError {
-        ApiError { code: code.to_owned(), message: message.into(), findings: Vec::new(), current_revision: None }
+        ApiError {
+            code: code.to_owned(),
+            message: message.into(),
+            findings: Vec::new(),
+            current_revision: None,
+        }
     }
 
     /// The HTTP status that goes with the code.

@@ -11,7 +11,10 @@ pub enum Principal {
     /// Nobody signed in.
     Anonymous,
     /// A person, signed in or through one of their tokens.
-    User { user: UserRecord, memberships: Vec<MemberRecord> },
+    User {
+        user: UserRecord,
+        memberships: Vec<MemberRecord>,
+    },
     /// A team's API token (CI pipelines).
     Team { team_id: String, token_name: String },
     /// `MESHWORK_ADMIN_TOKEN`.
@@ -29,12 +32,18 @@ pub struct Actor {
 
 impl Actor {
     pub fn anonymous(anonymous_read: bool) -> Actor {
-        Actor { principal: Principal::Anonymous, anonymous_read }
+        Actor {
+            principal: Principal::Anonymous,
+            anonymous_read,
+        }
     }
 
     /// Meshwork itself (CLI commands such as `demo` and `import` run as the platform).
     pub fn system() -> Actor {
-        Actor { principal: Principal::System, anonymous_read: false }
+        Actor {
+            principal: Principal::System,
+            anonymous_read: false,
+        }
     }
 
     /// The name written into audit events and documents.
@@ -42,7 +51,10 @@ impl Actor {
         match &self.principal {
             Principal::Anonymous => String::from("anonymous"),
             Principal::User { user, .. } => user.username.clone(),
-            Principal::Team { team_id, token_name } => format!("{team_id} (token {token_name})"),
+            Principal::Team {
+                team_id,
+                token_name,
+            } => format!("{team_id} (token {token_name})"),
             Principal::AdminToken => String::from("admin-token"),
             Principal::System => String::from("meshwork"),
         }
@@ -70,7 +82,9 @@ impl Actor {
     /// The teams this actor acts for.
     pub fn team_ids(&self) -> Vec<String> {
         match &self.principal {
-            Principal::User { memberships, .. } => memberships.iter().map(|m| m.team_id.clone()).collect(),
+            Principal::User { memberships, .. } => {
+                memberships.iter().map(|m| m.team_id.clone()).collect()
+            }
             Principal::Team { team_id, .. } => vec![team_id.clone()],
             _ => Vec::new(),
         }
@@ -83,7 +97,9 @@ impl Actor {
     /// Owner of the team (for managing its members and tokens).
     pub fn owns_team(&self, team_id: &str) -> bool {
         match &self.principal {
-            Principal::User { memberships, .. } => memberships.iter().any(|m| m.team_id == team_id && m.role == "owner"),
+            Principal::User { memberships, .. } => memberships
+                .iter()
+                .any(|m| m.team_id == team_id && m.role == "owner"),
             _ => false,
         }
     }
@@ -97,7 +113,11 @@ impl Actor {
     }
 
     pub fn require_signed_in(&self) -> Result<()> {
-        if self.is_signed_in() { Ok(()) } else { Err(WorkbenchError::Unauthenticated) }
+        if self.is_signed_in() {
+            Ok(())
+        } else {
+            Err(WorkbenchError::Unauthenticated)
+        }
     }
 
     pub fn require_admin(&self, what: &str) -> Result<()> {
@@ -105,7 +125,9 @@ impl Actor {
         if self.is_admin() {
             Ok(())
         } else {
-            Err(WorkbenchError::forbidden(format!("only platform admins may {what}")))
+            Err(WorkbenchError::forbidden(format!(
+                "only platform admins may {what}"
+            )))
         }
     }
 
@@ -127,7 +149,9 @@ impl Actor {
         if self.is_admin() || self.owns_team(team_id) {
             Ok(())
         } else {
-            Err(WorkbenchError::forbidden(format!("only owners of team '{team_id}' (or platform admins) may {what}")))
+            Err(WorkbenchError::forbidden(format!(
+                "only owners of team '{team_id}' (or platform admins) may {what}"
+            )))
         }
     }
 }

@@ -36,17 +36,23 @@ pub fn hash_password(password: &str) -> Result<String> {
 }
 
 fn verify_password(password: &str, hash: &str) -> bool {
-    Argon2::default().verify_password(password.as_bytes(), hash).is_ok()
+    Argon2::default()
+        .verify_password(password.as_bytes(), hash)
+        .is_ok()
 }
 
 /// Checks a new password; returns what is wrong with it.
 pub fn check_password(password: &str) -> Result<()> {
     let len = password.chars().count();
     if len < 8 {
-        return Err(WorkbenchError::bad_request("password: use at least 8 characters"));
+        return Err(WorkbenchError::bad_request(
+            "password: use at least 8 characters",
+        ));
     }
     if len > 256 {
-        return Err(WorkbenchError::bad_request("password: use at most 256 characters"));
+        return Err(WorkbenchError::bad_request(
+            "password: use at most 256 characters",
+        ));
     }
     Ok(())
 }
@@ -54,7 +60,10 @@ pub fn check_password(password: &str) -> Result<()> {
 /// Compares secrets in time independent of where they differ.
 fn same_secret(a: &str, b: &str) -> bool {
     let (a, b) = (Sha256::digest(a.as_bytes()), Sha256::digest(b.as_bytes()));
-    a.iter().zip(b.iter()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.iter()
+        .zip(b.iter())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+        == 0
 }
 
 fn token_view(t: TokenRecord) -> TokenView {
@@ -92,20 +101,32 @@ impl Workbench {
 
     async fn user_actor(&self, user: store::UserRecord) -> Result<Actor> {
         let memberships = self.store.memberships(&user.id).await?;
-        Ok(Actor { principal: Principal::User { user, memberships }, anonymous_read: self.anonymous_read().await })
+        Ok(Actor {
+            principal: Principal::User { user, memberships },
+            anonymous_read: self.anonymous_read().await,
+        })
     }
 
     /// The actor behind an API token (`Authorization: Bearer` or `x-api-key`), if it is valid.
     pub async fn authenticate_token(&self, secret: &str) -> Result<Option<Actor>> {
-        if let Some(admin) = &self.config.admin_token {
-            if !admin.is_empty() && same_secret(admin, secret) {
-                return Ok(Some(Actor { principal: Principal::AdminToken, anonymous_read: self.anonymous_read().await }));
-            }
+        if let Some(admin) = &self.config.admin_token
+            && !admin.is_empty()
+            && same_secret(admin, secret)
+        {
+            return Ok(Some(Actor {
+                principal: Principal::AdminToken,
+                anonymous_read: self.anonymous_read().await,
+            }));
         }
-        let Some(token) = self.store.token_by_hash(&sha256_hex(secret)).await? else { return Ok(None) };
+        let Some(token) = self.store.token_by_hash(&sha256_hex(secret)).await? else {
+            return Ok(None);
+        };
         match (token.user_id, token.team_id) {
             (_, Some(team_id)) => Ok(Some(Actor {
-                principal: Principal::Team { team_id, token_name: token.name },
+                principal: Principal::Team {
+                    team_id,
+                    token_name: token.name,
+                },
                 anonymous_read: self.anonymous_read().await,
             })),
             (Some(user_id), None) => match self.store.get_user(&user_id).await? {
@@ -139,7 +160,9 @@ impl Workbench {
         }
         let secret = new_secret();
         let expires = time::OffsetDateTime::now_utc() + time::Duration::days(SESSION_DAYS);
-        self.store.create_session(&sha256_hex(&secret), &user.id, &store::format_time(expires)).await?;
+        self.store
+            .create_session(&sha256_hex(&secret), &user.id, &store::format_time(expires))
+            .await?;
         Ok((secret, self.user_actor(user).await?))
     }
 
@@ -160,7 +183,11 @@ impl Workbench {
             Principal::AdminToken => "admin-token",
             Principal::System => "system",
         };
-        Ok(SessionView { user, kind: kind.to_owned(), anonymous_read: self.anonymous_read().await })
+        Ok(SessionView {
+            user,
+            kind: kind.to_owned(),
+            anonymous_read: self.anonymous_read().await,
+        })
     }
 
     /// Creates an API token for the signed-in user, or for a team they own; the secret is in the
@@ -168,11 +195,14 @@ impl Workbench {
     pub async fn create_token(&self, actor: &Actor, input: &TokenInput) -> Result<CreatedToken> {
         actor.require_signed_in()?;
         let name = input.name.trim();
-        domain::text::check_line(name, 100).map_err(|e| WorkbenchError::bad_request(format!("name {e}")))?;
+        domain::text::check_line(name, 100)
+            .map_err(|e| WorkbenchError::bad_request(format!("name {e}")))?;
         let (user_id, team_id) = match &input.team_id {
             Some(team) => {
                 if self.store.get_team(team).await?.is_none() {
-                    return Err(WorkbenchError::bad_request(format!("team_id: team '{team}' does not exist")));
+                    return Err(WorkbenchError::bad_request(format!(
+                        "team_id: team '{team}' does not exist"
+                    )));
                 }
                 actor.require_team_owner(team, "create tokens for it")?;
                 (None, Some(team.clone()))
@@ -196,9 +226,18 @@ impl Workbench {
             team_id,
             created_by: actor.name(),
         };
-        let event = audit_event(actor, "token.created", "token", &new.id, format!("created API token '{name}'"));
+        let event = audit_event(
+            actor,
+            "token.created",
+            "token",
+            &new.id,
+            format!("created API token '{name}'"),
+        );
         let token = self.store.create_token(&new, &event).await?;
-        Ok(CreatedToken { token: token_view(token), secret })
+        Ok(CreatedToken {
+            token: token_view(token),
+            secret,
+        })
     }
 
     /// The caller's tokens and those of teams they own (all tokens for admins).
@@ -207,22 +246,44 @@ impl Workbench {
         let all = self.store.list_tokens(None, None).await?;
         let mine = |t: &TokenRecord| {
             actor.is_admin()
-                || t.user_id.as_deref().is_some_and(|u| actor.user().is_some_and(|me| me.id == u))
-                || t.team_id.as_deref().is_some_and(|team| actor.owns_team(team))
+                || t.user_id
+                    .as_deref()
+                    .is_some_and(|u| actor.user().is_some_and(|me| me.id == u))
+                || t.team_id
+                    .as_deref()
+                    .is_some_and(|team| actor.owns_team(team))
         };
         Ok(all.into_iter().filter(mine).map(token_view).collect())
     }
 
     pub async fn revoke_token(&self, actor: &Actor, id: &str) -> Result<()> {
         actor.require_signed_in()?;
-        let token = self.store.get_token(id).await?.ok_or_else(|| WorkbenchError::not_found(format!("token '{id}' not found")))?;
+        let token = self
+            .store
+            .get_token(id)
+            .await?
+            .ok_or_else(|| WorkbenchError::not_found(format!("token '{id}' not found")))?;
         let allowed = actor.is_admin()
-            || token.user_id.as_deref().is_some_and(|u| actor.user().is_some_and(|me| me.id == u))
-            || token.team_id.as_deref().is_some_and(|team| actor.owns_team(team));
+            || token
+                .user_id
+                .as_deref()
+                .is_some_and(|u| actor.user().is_some_and(|me| me.id == u))
+            || token
+                .team_id
+                .as_deref()
+                .is_some_and(|team| actor.owns_team(team));
         if !allowed {
-            return Err(WorkbenchError::forbidden("only the token's owner (or a platform admin) may revoke it"));
+            return Err(WorkbenchError::forbidden(
+                "only the token's owner (or a platform admin) may revoke it",
+            ));
         }
-        let event: NewAudit = audit_event(actor, "token.revoked", "token", id, format!("revoked API token '{}'", token.name));
+        let event: NewAudit = audit_event(
+            actor,
+            "token.revoked",
+            "token",
+            id,
+            format!("revoked API token '{}'", token.name),
+        );
         Ok(self.store.revoke_token(id, &event).await?)
     }
 }

@@ -40,7 +40,11 @@ pub(crate) fn card(p: ProductRow, names: &Names) -> ProductCard {
     }
 }
 
-fn facet(values: Vec<store::FacetCount>, selected: &[String], label: impl Fn(&str) -> String) -> Vec<FacetValue> {
+fn facet(
+    values: Vec<store::FacetCount>,
+    selected: &[String],
+    label: impl Fn(&str) -> String,
+) -> Vec<FacetValue> {
     values
         .into_iter()
         .map(|f| FacetValue {
@@ -53,16 +57,22 @@ fn facet(values: Vec<store::FacetCount>, selected: &[String], label: impl Fn(&st
 }
 
 fn status_label(s: &str) -> String {
-    ProductStatus::parse(s).map(|v| v.label().to_owned()).unwrap_or_else(|_| s.to_owned())
+    ProductStatus::parse(s)
+        .map(|v| v.label().to_owned())
+        .unwrap_or_else(|_| s.to_owned())
 }
 
 fn type_label(s: &str) -> String {
-    domain::ProductType::parse(s).map(|v| v.label().to_owned()).unwrap_or_else(|_| s.to_owned())
+    domain::ProductType::parse(s)
+        .map(|v| v.label().to_owned())
+        .unwrap_or_else(|_| s.to_owned())
 }
 
 fn capitalised(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 /// The output port views of a product with the contracts they publish.
@@ -85,9 +95,19 @@ pub(crate) fn contract_view(doc: &DataContractDoc, record: &store::ContractRecor
             let mut quality: Vec<QualityView> = o
                 .quality
                 .iter()
-                .map(|q| QualityView { field: None, rule: q.summary(), dimension: q.dimension.clone(), severity: q.severity.clone() })
+                .map(|q| QualityView {
+                    field: None,
+                    rule: q.summary(),
+                    dimension: q.dimension.clone(),
+                    severity: q.severity.clone(),
+                })
                 .collect();
-            fn walk(props: &[domain::odcs::SchemaProperty], depth: u32, fields: &mut Vec<FieldView>, quality: &mut Vec<QualityView>) {
+            fn walk(
+                props: &[domain::odcs::SchemaProperty],
+                depth: u32,
+                fields: &mut Vec<FieldView>,
+                quality: &mut Vec<QualityView>,
+            ) {
                 for p in props {
                     fields.push(FieldView {
                         name: p.name.clone(),
@@ -130,10 +150,23 @@ pub(crate) fn contract_view(doc: &DataContractDoc, record: &store::ContractRecor
         servers: doc
             .servers
             .iter()
-            .map(|s| ServerView { server: s.server.clone(), server_type: s.server_type.clone(), environment: s.environment.clone(), location: s.location() })
+            .map(|s| ServerView {
+                server: s.server.clone(),
+                server_type: s.server_type.clone(),
+                environment: s.environment.clone(),
+                location: s.location(),
+            })
             .collect(),
         objects,
-        sla: doc.sla_properties.iter().map(|s| SlaView { property: s.property.clone(), label: sla_label(&s.property), value: s.display_value() }).collect(),
+        sla: doc
+            .sla_properties
+            .iter()
+            .map(|s| SlaView {
+                property: s.property.clone(),
+                label: sla_label(&s.property),
+                value: s.display_value(),
+            })
+            .collect(),
         team_id: record.team_id.clone(),
         updated_at: record.updated_at.clone(),
     }
@@ -143,7 +176,9 @@ pub(crate) fn contract_view(doc: &DataContractDoc, record: &store::ContractRecor
 pub(crate) fn versions(revisions: &[RevisionRecord]) -> Vec<VersionView> {
     let mut by_version: BTreeMap<String, (RevisionRecord, i64)> = BTreeMap::new();
     for r in revisions {
-        let entry = by_version.entry(r.version.clone()).or_insert_with(|| (r.clone(), 0));
+        let entry = by_version
+            .entry(r.version.clone())
+            .or_insert_with(|| (r.clone(), 0));
         if r.revision > entry.0.revision {
             entry.0 = r.clone();
         }
@@ -151,10 +186,20 @@ pub(crate) fn versions(revisions: &[RevisionRecord]) -> Vec<VersionView> {
     }
     let mut out: Vec<VersionView> = by_version
         .into_values()
-        .map(|(r, n)| VersionView { version: r.version, revision: r.revision, status: r.status, published_at: r.created_at, published_by: r.created_by, revisions: n })
+        .map(|(r, n)| VersionView {
+            version: r.version,
+            revision: r.revision,
+            status: r.status,
+            published_at: r.created_at,
+            published_by: r.created_by,
+            revisions: n,
+        })
         .collect();
     out.sort_by(|a, b| {
-        let (va, vb) = (semver::Version::parse(&a.version).ok(), semver::Version::parse(&b.version).ok());
+        let (va, vb) = (
+            semver::Version::parse(&a.version).ok(),
+            semver::Version::parse(&b.version).ok(),
+        );
         vb.cmp(&va).then_with(|| b.revision.cmp(&a.revision))
     });
     out
@@ -167,17 +212,25 @@ impl Workbench {
             None | Some("") | Some("relevance") => SearchSort::Relevance,
             Some("name") => SearchSort::Name,
             Some("updated") => SearchSort::Updated,
-            Some(other) => return Err(WorkbenchError::bad_request(format!("sort '{other}' is not one of relevance, name or updated"))),
+            Some(other) => {
+                return Err(WorkbenchError::bad_request(format!(
+                    "sort '{other}' is not one of relevance, name or updated"
+                )));
+            }
         };
         let limit = params.limit.unwrap_or(24);
         if limit == 0 || limit > MAX_PAGE {
-            return Err(WorkbenchError::bad_request(format!("limit must be between 1 and {MAX_PAGE}")));
+            return Err(WorkbenchError::bad_request(format!(
+                "limit must be between 1 and {MAX_PAGE}"
+            )));
         }
         let offset = params.offset.unwrap_or(0);
-        if let Some(q) = &params.q {
-            if q.chars().count() > 500 {
-                return Err(WorkbenchError::bad_request("q is longer than 500 characters"));
-            }
+        if let Some(q) = &params.q
+            && q.chars().count() > 500
+        {
+            return Err(WorkbenchError::bad_request(
+                "q is longer than 500 characters",
+            ));
         }
         let query = SearchQuery {
             text: params.q.clone().filter(|q| !q.trim().is_empty()),
@@ -212,8 +265,12 @@ impl Workbench {
 
     pub async fn product_detail(&self, actor: &Actor, id: &str) -> Result<ProductDetail> {
         actor.require_read()?;
-        let record = self.store.get_product(id).await?.ok_or_else(|| WorkbenchError::not_found(format!("data product '{id}' not found")))?;
-        let doc: DataProductDoc = serde_json::from_str(&record.document).map_err(|e| WorkbenchError::Unavailable(format!("stored document unreadable: {e}")))?;
+        let record =
+            self.store.get_product(id).await?.ok_or_else(|| {
+                WorkbenchError::not_found(format!("data product '{id}' not found"))
+            })?;
+        let doc: DataProductDoc = serde_json::from_str(&record.document)
+            .map_err(|e| WorkbenchError::Unavailable(format!("stored document unreadable: {e}")))?;
         let names = self.names().await?;
 
         let mut output_ports = Vec::new();
@@ -222,15 +279,34 @@ impl Workbench {
                 Some(cid) => self.contract_view(cid).await?,
                 None => None,
             };
-            output_ports.push(OutputPortView { name: port.name, port_type: port.port_type, version: port.version, description: port.description, contract_id: port.contract_id, contract });
+            output_ports.push(OutputPortView {
+                name: port.name,
+                port_type: port.port_type,
+                version: port.version,
+                description: port.description,
+                contract_id: port.contract_id,
+                contract,
+            });
         }
         let mut input_ports = Vec::new();
         for port in self.store.input_ports(id).await? {
             let upstream = match &port.contract_id {
-                Some(cid) => self.store.ports_by_contract(std::slice::from_ref(cid)).await?.into_iter().next().map(|o| port_ref(o, &names)),
+                Some(cid) => self
+                    .store
+                    .ports_by_contract(std::slice::from_ref(cid))
+                    .await?
+                    .into_iter()
+                    .next()
+                    .map(|o| port_ref(o, &names)),
                 None => None,
             };
-            input_ports.push(InputPortView { name: port.name, version: port.version, contract_id: port.contract_id, external_source: port.external_source, upstream });
+            input_ports.push(InputPortView {
+                name: port.name,
+                version: port.version,
+                contract_id: port.contract_id,
+                external_source: port.external_source,
+                upstream,
+            });
         }
         let consumers = self
             .store
@@ -253,14 +329,22 @@ impl Workbench {
             .team_members(&record.row.team_id)
             .await?
             .into_iter()
-            .map(|m| views::MemberView { username: m.username, display_name: m.display_name, role: m.role })
+            .map(|m| views::MemberView {
+                username: m.username,
+                display_name: m.display_name,
+                role: m.role,
+            })
             .collect();
         let versions = versions(&self.store.product_revisions(id).await?);
         let description = doc.description.clone().unwrap_or_default();
         let text = |t: &Option<String>| t.clone().unwrap_or_default();
         let can_edit = actor.is_admin() || actor.is_member_of(&record.row.team_id);
         let transitions = match ProductStatus::parse(&record.row.status) {
-            Ok(s) if can_edit => s.transitions().iter().map(|t| t.as_str().to_owned()).collect(),
+            Ok(s) if can_edit => s
+                .transitions()
+                .iter()
+                .map(|t| t.as_str().to_owned())
+                .collect(),
             _ => Vec::new(),
         };
         Ok(ProductDetail {
@@ -278,7 +362,15 @@ impl Workbench {
             input_ports,
             consumers,
             versions,
-            support: doc.support.iter().map(|s| SupportView { channel: s.channel.clone(), url: s.url.clone(), tool: s.tool.clone() }).collect(),
+            support: doc
+                .support
+                .iter()
+                .map(|s| SupportView {
+                    channel: s.channel.clone(),
+                    url: s.url.clone(),
+                    tool: s.tool.clone(),
+                })
+                .collect(),
             can_edit,
             transitions,
             api_version: doc.api_version.clone(),
@@ -290,15 +382,20 @@ impl Workbench {
     }
 
     async fn contract_view(&self, contract_id: &str) -> Result<Option<ContractView>> {
-        let Some(record) = self.store.get_contract(contract_id).await? else { return Ok(None) };
-        let doc: DataContractDoc = serde_json::from_str(&record.document).map_err(|e| WorkbenchError::Unavailable(format!("stored contract unreadable: {e}")))?;
+        let Some(record) = self.store.get_contract(contract_id).await? else {
+            return Ok(None);
+        };
+        let doc: DataContractDoc = serde_json::from_str(&record.document)
+            .map_err(|e| WorkbenchError::Unavailable(format!("stored contract unreadable: {e}")))?;
         Ok(Some(contract_view(&doc, &record)))
     }
 
     /// A contract as the API shows it.
     pub async fn get_contract(&self, actor: &Actor, id: &str) -> Result<ContractView> {
         actor.require_read()?;
-        self.contract_view(id).await?.ok_or_else(|| WorkbenchError::not_found(format!("data contract '{id}' not found")))
+        self.contract_view(id)
+            .await?
+            .ok_or_else(|| WorkbenchError::not_found(format!("data contract '{id}' not found")))
     }
 
     pub async fn list_contracts(&self, actor: &Actor) -> Result<Vec<ContractView>> {
@@ -322,29 +419,47 @@ impl Workbench {
     pub async fn contract_versions(&self, actor: &Actor, id: &str) -> Result<Vec<VersionView>> {
         actor.require_read()?;
         if self.store.get_contract(id).await?.is_none() {
-            return Err(WorkbenchError::not_found(format!("data contract '{id}' not found")));
+            return Err(WorkbenchError::not_found(format!(
+                "data contract '{id}' not found"
+            )));
         }
         Ok(versions(&self.store.contract_revisions(id).await?))
     }
 
     async fn require_product(&self, id: &str) -> Result<store::ProductRecord> {
-        self.store.get_product(id).await?.ok_or_else(|| WorkbenchError::not_found(format!("data product '{id}' not found")))
+        self.store
+            .get_product(id)
+            .await?
+            .ok_or_else(|| WorkbenchError::not_found(format!("data product '{id}' not found")))
     }
 
     /// A product's ODPS document: the text exactly as published (`format` = None), or converted
     /// to YAML or JSON; the current revision, a given revision, or the latest of a version.
-    pub async fn product_document(&self, actor: &Actor, id: &str, selector: DocSelector<'_>, format: Option<DocumentFormat>) -> Result<(String, DocumentFormat)> {
+    pub async fn product_document(
+        &self,
+        actor: &Actor,
+        id: &str,
+        selector: DocSelector<'_>,
+        format: Option<DocumentFormat>,
+    ) -> Result<(String, DocumentFormat)> {
         actor.require_read()?;
         let record = self.require_product(id).await?;
         let (source, source_format) = match selector {
             DocSelector::Current => (record.source, record.source_format),
             DocSelector::Revision(n) => {
-                let r = self.store.product_revision(id, n).await?.ok_or_else(|| WorkbenchError::not_found(format!("revision {n} of '{id}' not found")))?;
+                let r = self.store.product_revision(id, n).await?.ok_or_else(|| {
+                    WorkbenchError::not_found(format!("revision {n} of '{id}' not found"))
+                })?;
                 (r.source, r.source_format)
             }
             DocSelector::Version(v) => {
                 let revisions = self.store.product_revisions(id).await?;
-                let r = revisions.into_iter().find(|r| r.version == v).ok_or_else(|| WorkbenchError::not_found(format!("version {v} of '{id}' not found")))?;
+                let r = revisions
+                    .into_iter()
+                    .find(|r| r.version == v)
+                    .ok_or_else(|| {
+                        WorkbenchError::not_found(format!("version {v} of '{id}' not found"))
+                    })?;
                 (r.source, r.source_format)
             }
         };
@@ -352,17 +467,42 @@ impl Workbench {
     }
 
     /// A contract's ODCS document, as [`Workbench::product_document`].
-    pub async fn contract_document(&self, actor: &Actor, id: &str, selector: DocSelector<'_>, format: Option<DocumentFormat>) -> Result<(String, DocumentFormat)> {
+    pub async fn contract_document(
+        &self,
+        actor: &Actor,
+        id: &str,
+        selector: DocSelector<'_>,
+        format: Option<DocumentFormat>,
+    ) -> Result<(String, DocumentFormat)> {
         actor.require_read()?;
-        let record = self.store.get_contract(id).await?.ok_or_else(|| WorkbenchError::not_found(format!("data contract '{id}' not found")))?;
+        let record =
+            self.store.get_contract(id).await?.ok_or_else(|| {
+                WorkbenchError::not_found(format!("data contract '{id}' not found"))
+            })?;
         let (source, source_format) = match selector {
             DocSelector::Current => (record.source, record.source_format),
             DocSelector::Revision(n) => {
-                let r = self.store.contract_revisions(id).await?.into_iter().find(|r| r.revision == n).ok_or_else(|| WorkbenchError::not_found(format!("revision {n} of '{id}' not found")))?;
+                let r = self
+                    .store
+                    .contract_revisions(id)
+                    .await?
+                    .into_iter()
+                    .find(|r| r.revision == n)
+                    .ok_or_else(|| {
+                        WorkbenchError::not_found(format!("revision {n} of '{id}' not found"))
+                    })?;
                 (r.source, r.source_format)
             }
             DocSelector::Version(v) => {
-                let r = self.store.contract_revisions(id).await?.into_iter().find(|r| r.version == v).ok_or_else(|| WorkbenchError::not_found(format!("version {v} of '{id}' not found")))?;
+                let r = self
+                    .store
+                    .contract_revisions(id)
+                    .await?
+                    .into_iter()
+                    .find(|r| r.version == v)
+                    .ok_or_else(|| {
+                        WorkbenchError::not_found(format!("version {v} of '{id}' not found"))
+                    })?;
                 (r.source, r.source_format)
             }
         };
@@ -373,7 +513,12 @@ impl Workbench {
     pub async fn check_product_id(&self, actor: &Actor, id: &str) -> Result<IdCheck> {
         actor.require_signed_in()?;
         if let Err(e) = DocumentId::parse(id) {
-            return Ok(IdCheck { id: id.to_owned(), valid: false, available: false, message: Some(format!("the id {e}")) });
+            return Ok(IdCheck {
+                id: id.to_owned(),
+                valid: false,
+                available: false,
+                message: Some(format!("the id {e}")),
+            });
         }
         let taken = self.store.product_exists(id).await?;
         Ok(IdCheck {
@@ -385,23 +530,46 @@ impl Workbench {
     }
 
     /// Output ports across the mesh for the upstream picker, filtered by text.
-    pub async fn port_options(&self, actor: &Actor, text: &str, limit: i64) -> Result<Vec<PortRef>> {
+    pub async fn port_options(
+        &self,
+        actor: &Actor,
+        text: &str,
+        limit: i64,
+    ) -> Result<Vec<PortRef>> {
         actor.require_read()?;
         let names = self.names().await?;
-        Ok(self.store.search_output_ports(text.trim(), limit.clamp(1, 200)).await?.into_iter().map(|o| port_ref(o, &names)).collect())
+        Ok(self
+            .store
+            .search_output_ports(text.trim(), limit.clamp(1, 200))
+            .await?
+            .into_iter()
+            .map(|o| port_ref(o, &names))
+            .collect())
     }
 
     /// The audit trail of a product, newest first.
     pub async fn product_history(&self, actor: &Actor, id: &str) -> Result<Vec<AuditView>> {
         actor.require_read()?;
         self.require_product(id).await?;
-        Ok(self.store.audit_for("product", id, 200).await?.into_iter().map(audit_view).collect())
+        Ok(self
+            .store
+            .audit_for("product", id, 200)
+            .await?
+            .into_iter()
+            .map(audit_view)
+            .collect())
     }
 
     /// The newest audit events across the registry (admins).
     pub async fn recent_audit(&self, actor: &Actor, limit: i64) -> Result<Vec<AuditView>> {
         actor.require_admin("read the whole audit trail")?;
-        Ok(self.store.audit_recent(limit.clamp(1, 1000)).await?.into_iter().map(audit_view).collect())
+        Ok(self
+            .store
+            .audit_recent(limit.clamp(1, 1000))
+            .await?
+            .into_iter()
+            .map(audit_view)
+            .collect())
     }
 }
 
@@ -413,12 +581,18 @@ pub enum DocSelector<'a> {
     Version(&'a str),
 }
 
-fn convert(source: String, source_format: DocumentFormat, want: Option<DocumentFormat>) -> Result<(String, DocumentFormat)> {
+fn convert(
+    source: String,
+    source_format: DocumentFormat,
+    want: Option<DocumentFormat>,
+) -> Result<(String, DocumentFormat)> {
     match want {
         None => Ok((source, source_format)),
         Some(f) if f == source_format => Ok((source, source_format)),
         Some(f) => {
-            let (value, _) = domain::parse_document(&source).map_err(|e| WorkbenchError::Unavailable(format!("stored document unreadable: {e}")))?;
+            let (value, _) = domain::parse_document(&source).map_err(|e| {
+                WorkbenchError::Unavailable(format!("stored document unreadable: {e}"))
+            })?;
             let text = match f {
                 DocumentFormat::Yaml => domain::to_yaml(&value),
                 DocumentFormat::Json => serde_json::to_string_pretty(&value).unwrap_or_default(),
@@ -444,5 +618,14 @@ pub(crate) fn port_ref(o: store::OfferedPort, names: &Names) -> PortRef {
 }
 
 fn audit_view(a: store::AuditRecord) -> AuditView {
-    AuditView { id: a.id, at: a.at, actor: a.actor, action: a.action, subject_kind: a.subject_kind, subject_id: a.subject_id, summary: a.summary, diff: a.diff }
+    AuditView {
+        id: a.id,
+        at: a.at,
+        actor: a.actor,
+        action: a.action,
+        subject_kind: a.subject_kind,
+        subject_id: a.subject_id,
+        summary: a.summary,
+        diff: a.diff,
+    }
 }

@@ -16,42 +16,194 @@ use crate::{DOMAIN_PALETTE, Workbench, audit_event, hash_password};
 pub const DEMO_PASSWORD: &str = "meshwork-demo";
 
 const DOMAINS: &[(&str, &str, Option<&str>, &str)] = &[
-    ("customers", "Customers", None, "Everything Acme knows about the people who buy from it: master data, consent, segments."),
-    ("sales", "Sales", None, "Orders, order lines, returns and the product catalogue, from the web shop and the stores."),
-    ("payments", "Payments", None, "Payment transactions, refunds, chargebacks, settlements and fraud detection."),
-    ("logistics", "Logistics", None, "Shipments, carriers and delivery performance."),
-    ("warehousing", "Warehousing", Some("logistics"), "Stock levels and movements in Acme's four warehouses."),
-    ("marketing", "Marketing", None, "Campaigns, responses, web analytics and attribution."),
-    ("finance", "Finance", None, "The general ledger, revenue recognition, treasury and management reporting."),
+    (
+        "customers",
+        "Customers",
+        None,
+        "Everything Acme knows about the people who buy from it: master data, consent, segments.",
+    ),
+    (
+        "sales",
+        "Sales",
+        None,
+        "Orders, order lines, returns and the product catalogue, from the web shop and the stores.",
+    ),
+    (
+        "payments",
+        "Payments",
+        None,
+        "Payment transactions, refunds, chargebacks, settlements and fraud detection.",
+    ),
+    (
+        "logistics",
+        "Logistics",
+        None,
+        "Shipments, carriers and delivery performance.",
+    ),
+    (
+        "warehousing",
+        "Warehousing",
+        Some("logistics"),
+        "Stock levels and movements in Acme's four warehouses.",
+    ),
+    (
+        "marketing",
+        "Marketing",
+        None,
+        "Campaigns, responses, web analytics and attribution.",
+    ),
+    (
+        "finance",
+        "Finance",
+        None,
+        "The general ledger, revenue recognition, treasury and management reporting.",
+    ),
 ];
 
 const TEAMS: &[(&str, &str, &str, &str)] = &[
-    ("crm-platform", "CRM Platform", "customers", "Runs the CRM and publishes customer master data."),
-    ("customer-insights", "Customer Insights", "customers", "Data scientists building the customer 360 and churn models."),
-    ("sales-ops", "Sales Operations", "sales", "Owns the order management system and its data."),
-    ("sales-analytics", "Sales Analytics", "sales", "Owns the sales aggregate data products."),
-    ("payments-core", "Payments Core", "payments", "Runs the payment service provider integration."),
-    ("fraud-detection", "Fraud Detection", "payments", "Detects and scores fraudulent payments."),
-    ("shipping", "Shipping", "logistics", "Integrates the carriers and tracks shipments."),
-    ("route-planning", "Route Planning", "logistics", "Plans delivery routes and measures delivery performance."),
-    ("warehouse-ops", "Warehouse Operations", "warehousing", "Runs the warehouse management system."),
-    ("campaigns", "Campaigns", "marketing", "Plans and runs marketing campaigns."),
-    ("marketing-analytics", "Marketing Analytics", "marketing", "Measures campaigns and attributes revenue."),
-    ("finance-reporting", "Finance Reporting", "finance", "Closes the books and reports to the board."),
-    ("treasury", "Treasury", "finance", "Manages cash, liquidity and currency risk."),
+    (
+        "crm-platform",
+        "CRM Platform",
+        "customers",
+        "Runs the CRM and publishes customer master data.",
+    ),
+    (
+        "customer-insights",
+        "Customer Insights",
+        "customers",
+        "Data scientists building the customer 360 and churn models.",
+    ),
+    (
+        "sales-ops",
+        "Sales Operations",
+        "sales",
+        "Owns the order management system and its data.",
+    ),
+    (
+        "sales-analytics",
+        "Sales Analytics",
+        "sales",
+        "Owns the sales aggregate data products.",
+    ),
+    (
+        "payments-core",
+        "Payments Core",
+        "payments",
+        "Runs the payment service provider integration.",
+    ),
+    (
+        "fraud-detection",
+        "Fraud Detection",
+        "payments",
+        "Detects and scores fraudulent payments.",
+    ),
+    (
+        "shipping",
+        "Shipping",
+        "logistics",
+        "Integrates the carriers and tracks shipments.",
+    ),
+    (
+        "route-planning",
+        "Route Planning",
+        "logistics",
+        "Plans delivery routes and measures delivery performance.",
+    ),
+    (
+        "warehouse-ops",
+        "Warehouse Operations",
+        "warehousing",
+        "Runs the warehouse management system.",
+    ),
+    (
+        "campaigns",
+        "Campaigns",
+        "marketing",
+        "Plans and runs marketing campaigns.",
+    ),
+    (
+        "marketing-analytics",
+        "Marketing Analytics",
+        "marketing",
+        "Measures campaigns and attributes revenue.",
+    ),
+    (
+        "finance-reporting",
+        "Finance Reporting",
+        "finance",
+        "Closes the books and reports to the board.",
+    ),
+    (
+        "treasury",
+        "Treasury",
+        "finance",
+        "Manages cash, liquidity and currency risk.",
+    ),
 ];
 
-/// Demo people: username, name, admin, memberships as (team, role).
-const PEOPLE: &[(&str, &str, bool, &[(&str, &str)])] = &[
+/// A demo person: username, name, admin, memberships as (team, role).
+type Person = (
+    &'static str,
+    &'static str,
+    bool,
+    &'static [(&'static str, &'static str)],
+);
+
+const PEOPLE: &[Person] = &[
     ("admin", "Platform Admin", true, &[]),
-    ("alice", "Alice Martin", false, &[("sales-analytics", "owner"), ("sales-ops", "member")]),
+    (
+        "alice",
+        "Alice Martin",
+        false,
+        &[("sales-analytics", "owner"), ("sales-ops", "member")],
+    ),
     ("bob", "Bob Okafor", false, &[("payments-core", "owner")]),
-    ("carol", "Carol Nguyen", false, &[("sales-analytics", "member")]),
-    ("dave", "Dave Schmidt", false, &[("customer-insights", "owner"), ("crm-platform", "member")]),
-    ("erin", "Erin Kowalski", false, &[("finance-reporting", "owner"), ("treasury", "member")]),
-    ("frank", "Frank Rossi", false, &[("shipping", "owner"), ("route-planning", "owner"), ("warehouse-ops", "member")]),
-    ("grace", "Grace Lee", false, &[("campaigns", "owner"), ("marketing-analytics", "owner")]),
-    ("heidi", "Heidi Jansen", false, &[("fraud-detection", "owner"), ("crm-platform", "owner"), ("sales-ops", "owner"), ("warehouse-ops", "owner"), ("treasury", "owner")]),
+    (
+        "carol",
+        "Carol Nguyen",
+        false,
+        &[("sales-analytics", "member")],
+    ),
+    (
+        "dave",
+        "Dave Schmidt",
+        false,
+        &[("customer-insights", "owner"), ("crm-platform", "member")],
+    ),
+    (
+        "erin",
+        "Erin Kowalski",
+        false,
+        &[("finance-reporting", "owner"), ("treasury", "member")],
+    ),
+    (
+        "frank",
+        "Frank Rossi",
+        false,
+        &[
+            ("shipping", "owner"),
+            ("route-planning", "owner"),
+            ("warehouse-ops", "member"),
+        ],
+    ),
+    (
+        "grace",
+        "Grace Lee",
+        false,
+        &[("campaigns", "owner"), ("marketing-analytics", "owner")],
+    ),
+    (
+        "heidi",
+        "Heidi Jansen",
+        false,
+        &[
+            ("fraud-detection", "owner"),
+            ("crm-platform", "owner"),
+            ("sales-ops", "owner"),
+            ("warehouse-ops", "owner"),
+            ("treasury", "owner"),
+        ],
+    ),
 ];
 
 /// A demo product: the table is compact on purpose; `fields` is `name:type[:flag…]` separated by
@@ -76,8 +228,34 @@ struct Spec {
     topic: bool,
 }
 
-const fn spec(id: &'static str, team: &'static str, name: &'static str, kind: &'static str, purpose: &'static str, tags: &'static [&'static str], table: &'static str, fields: &'static str, inputs: &'static [&'static str]) -> Spec {
-    Spec { id, team, name, kind, status: "active", version: "1.0.0", purpose, usage: "", tags, table, fields, inputs, external: &[], sla: (1, "d", "99.5%", 3), topic: false }
+const fn spec(
+    id: &'static str,
+    team: &'static str,
+    name: &'static str,
+    kind: &'static str,
+    purpose: &'static str,
+    tags: &'static [&'static str],
+    table: &'static str,
+    fields: &'static str,
+    inputs: &'static [&'static str],
+) -> Spec {
+    Spec {
+        id,
+        team,
+        name,
+        kind,
+        status: "active",
+        version: "1.0.0",
+        purpose,
+        usage: "",
+        tags,
+        table,
+        fields,
+        inputs,
+        external: &[],
+        sla: (1, "d", "99.5%", 3),
+        topic: false,
+    }
 }
 
 impl Spec {
@@ -85,7 +263,13 @@ impl Spec {
         self.external = sources;
         self
     }
-    const fn fresh(mut self, value: u32, unit: &'static str, availability: &'static str, retention: u32) -> Spec {
+    const fn fresh(
+        mut self,
+        value: u32,
+        unit: &'static str,
+        availability: &'static str,
+        retention: u32,
+    ) -> Spec {
         self.sla = (value, unit, availability, retention);
         self
     }
@@ -160,7 +344,12 @@ const PRODUCTS: &[Spec] = &[
 ];
 
 /// Products published twice in the demo, so their pages show a version history.
-const EARLIER_VERSIONS: &[(&str, &str)] = &[("sales.orders", "1.0.0"), ("sales.orders", "1.5.0"), ("customers.customer-master", "2.0.0"), ("sales.daily-sales", "1.3.0")];
+const EARLIER_VERSIONS: &[(&str, &str)] = &[
+    ("sales.orders", "1.0.0"),
+    ("sales.orders", "1.5.0"),
+    ("customers.customer-master", "2.0.0"),
+    ("sales.daily-sales", "1.3.0"),
+];
 
 fn domain_of(id: &str) -> &str {
     id.split('.').next().unwrap_or(id)
@@ -171,7 +360,11 @@ fn slug_of(id: &str) -> &str {
 }
 
 fn contract_id(product: &str, suffix: &str) -> String {
-    format!("urn:datacontract:{}:{}{suffix}", domain_of(product), slug_of(product))
+    format!(
+        "urn:datacontract:{}:{}{suffix}",
+        domain_of(product),
+        slug_of(product)
+    )
 }
 
 fn describe(field: &str) -> String {
@@ -183,8 +376,14 @@ fn describe(field: &str) -> String {
         ("currency", "ISO 4217 currency code."),
         ("country", "ISO 3166-1 alpha-2 country code."),
         ("transaction_id", "Payment service provider reference."),
-        ("shipment_id", "Shipment reference assigned at handover to the carrier."),
-        ("campaign_id", "Campaign key from the marketing automation tool."),
+        (
+            "shipment_id",
+            "Shipment reference assigned at handover to the carrier.",
+        ),
+        (
+            "campaign_id",
+            "Campaign key from the marketing automation tool.",
+        ),
         ("warehouse_id", "Warehouse code (FRA1, HAM2, MUC1, BER3)."),
     ];
     if let Some((_, d)) = known.iter().find(|(k, _)| *k == field) {
@@ -249,20 +448,31 @@ fn server_for(product: &str, topic: bool) -> Value {
             "customProperties": [{ "property": "topic", "value": format!("{domain}.{}.v1", slug_of(product)) }] });
     }
     match domain {
-        "payments" | "warehousing" => json!({ "server": "production", "type": "postgres", "environment": "prod", "host": format!("{domain}-db.acme.internal"), "port": 5432, "database": domain, "schema": "published" }),
-        "logistics" | "marketing" => json!({ "server": "production", "type": "bigquery", "environment": "prod", "project": "acme-data", "dataset": format!("{domain}_{table}") }),
-        _ => json!({ "server": "production", "type": "snowflake", "environment": "prod", "account": "acme-eu", "database": "ANALYTICS", "schema": domain.to_uppercase() }),
+        "payments" | "warehousing" => {
+            json!({ "server": "production", "type": "postgres", "environment": "prod", "host": format!("{domain}-db.acme.internal"), "port": 5432, "database": domain, "schema": "published" })
+        }
+        "logistics" | "marketing" => {
+            json!({ "server": "production", "type": "bigquery", "environment": "prod", "project": "acme-data", "dataset": format!("{domain}_{table}") })
+        }
+        _ => {
+            json!({ "server": "production", "type": "snowflake", "environment": "prod", "account": "acme-eu", "database": "ANALYTICS", "schema": domain.to_uppercase() })
+        }
     }
 }
 
 fn contract(spec: &Spec, version: &str, suffix: &str, topic: bool) -> Value {
     let (props, keys) = properties(spec);
     let (fresh, unit, availability, retention) = spec.sla;
-    let mut quality = vec![json!({ "type": "library", "metric": "rowCount", "mustBeGreaterThan": 0, "dimension": "completeness", "description": "The data set is never empty." })];
+    let mut quality = vec![
+        json!({ "type": "library", "metric": "rowCount", "mustBeGreaterThan": 0, "dimension": "completeness", "description": "The data set is never empty." }),
+    ];
     if let Some(key) = keys.first() {
         quality.push(json!({ "type": "library", "metric": "duplicateValues", "arguments": { "properties": keys }, "mustBe": 0, "dimension": "uniqueness", "severity": "error", "description": format!("{key} is unique.") }));
     }
-    if props.iter().any(|p| p["name"].as_str().is_some_and(|n| n.contains("amount"))) {
+    if props
+        .iter()
+        .any(|p| p["name"].as_str().is_some_and(|n| n.contains("amount")))
+    {
         quality.push(json!({ "type": "sql", "query": "SELECT COUNT(*) FROM ${object} WHERE total_amount < 0", "mustBe": 0, "dimension": "accuracy", "description": "Amounts are never negative." }));
     }
     json!({
@@ -352,15 +562,50 @@ impl Workbench {
     pub async fn load_demo(&self) -> Result<usize> {
         let actor = Actor::system();
         for (i, (id, name, parent, description)) in DOMAINS.iter().enumerate() {
-            let fields = DomainFields { name: (*name).to_owned(), description: (*description).to_owned(), parent_id: parent.map(str::to_owned), color: DOMAIN_PALETTE[i % DOMAIN_PALETTE.len()].to_owned() };
+            let fields = DomainFields {
+                name: (*name).to_owned(),
+                description: (*description).to_owned(),
+                parent_id: parent.map(str::to_owned),
+                color: DOMAIN_PALETTE[i % DOMAIN_PALETTE.len()].to_owned(),
+            };
             if self.store.get_domain(id).await?.is_none() {
-                self.store.save_domain(id, &fields, Expect::New, &audit_event(&actor, "domain.created", "domain", id, format!("created domain '{name}'"))).await?;
+                self.store
+                    .save_domain(
+                        id,
+                        &fields,
+                        Expect::New,
+                        &audit_event(
+                            &actor,
+                            "domain.created",
+                            "domain",
+                            id,
+                            format!("created domain '{name}'"),
+                        ),
+                    )
+                    .await?;
             }
         }
         for (id, name, domain, description) in TEAMS {
             if self.store.get_team(id).await?.is_none() {
-                let fields = TeamFields { name: (*name).to_owned(), description: (*description).to_owned(), domain_id: (*domain).to_owned() };
-                self.store.save_team(id, &fields, Expect::New, &audit_event(&actor, "team.created", "team", id, format!("created team '{name}'"))).await?;
+                let fields = TeamFields {
+                    name: (*name).to_owned(),
+                    description: (*description).to_owned(),
+                    domain_id: (*domain).to_owned(),
+                };
+                self.store
+                    .save_team(
+                        id,
+                        &fields,
+                        Expect::New,
+                        &audit_event(
+                            &actor,
+                            "team.created",
+                            "team",
+                            id,
+                            format!("created team '{name}'"),
+                        ),
+                    )
+                    .await?;
             }
         }
         let password = hash_password(DEMO_PASSWORD)?;
@@ -368,23 +613,66 @@ impl Workbench {
             let user = match self.store.get_user_by_username(username).await? {
                 Some(u) => u,
                 None => {
-                    let new = NewUser { id: uuid::Uuid::now_v7().to_string(), username: (*username).to_owned(), display_name: (*name).to_owned(), email: Some(format!("{username}@acme.example")), password_hash: Some(password.clone()), is_admin: *admin };
-                    self.store.create_user(&new, &audit_event(&actor, "user.created", "user", username, format!("created user '{username}'"))).await?
+                    let new = NewUser {
+                        id: uuid::Uuid::now_v7().to_string(),
+                        username: (*username).to_owned(),
+                        display_name: (*name).to_owned(),
+                        email: Some(format!("{username}@acme.example")),
+                        password_hash: Some(password.clone()),
+                        is_admin: *admin,
+                    };
+                    self.store
+                        .create_user(
+                            &new,
+                            &audit_event(
+                                &actor,
+                                "user.created",
+                                "user",
+                                username,
+                                format!("created user '{username}'"),
+                            ),
+                        )
+                        .await?
                 }
             };
             let current = self.store.memberships(&user.id).await?;
             for (team, role) in teams.iter() {
-                if !current.iter().any(|m| m.team_id == *team && m.role == *role) {
-                    self.store.set_member(team, &user.id, role, &audit_event(&actor, "team.member_set", "team", team, format!("{username} is {role}"))).await?;
+                if !current
+                    .iter()
+                    .any(|m| m.team_id == *team && m.role == *role)
+                {
+                    self.store
+                        .set_member(
+                            team,
+                            &user.id,
+                            role,
+                            &audit_event(
+                                &actor,
+                                "team.member_set",
+                                "team",
+                                team,
+                                format!("{username} is {role}"),
+                            ),
+                        )
+                        .await?;
                 }
             }
         }
         let mut published = 0;
         for spec in ordered(PRODUCTS) {
-            let mut versions: Vec<&str> = EARLIER_VERSIONS.iter().filter(|(id, _)| *id == spec.id).map(|(_, v)| *v).collect();
+            let mut versions: Vec<&str> = EARLIER_VERSIONS
+                .iter()
+                .filter(|(id, _)| *id == spec.id)
+                .map(|(_, v)| *v)
+                .collect();
             versions.push(spec.version);
             for version in versions {
-                if self.store.get_product(spec.id).await?.is_some_and(|p| semver_ge(&p.row.version, version)) {
+                if self
+                    .store
+                    .get_product(spec.id)
+                    .await?
+                    .is_some_and(|p| semver_ge(&p.row.version, version))
+                {
                     continue;
                 }
                 self.publish_demo(&actor, spec, version).await?;
@@ -392,18 +680,45 @@ impl Workbench {
             }
         }
         if self.store.setting("anonymous_read").await?.is_none() {
-            self.store.set_setting("anonymous_read", "true", &audit_event(&actor, "setting.changed", "setting", "anonymous_read", String::from("the demo turned anonymous reading on"))).await?;
+            self.store
+                .set_setting(
+                    "anonymous_read",
+                    "true",
+                    &audit_event(
+                        &actor,
+                        "setting.changed",
+                        "setting",
+                        "anonymous_read",
+                        String::from("the demo turned anonymous reading on"),
+                    ),
+                )
+                .await?;
         }
         Ok(published)
     }
 
-    async fn publish_demo(&self, actor: &Actor, spec: &Spec, version: &str) -> Result<PublishResult> {
-        let doc = |v: Value| SourceDoc { text: domain::to_yaml(&v), format: domain::DocumentFormat::Yaml, value: v };
+    async fn publish_demo(
+        &self,
+        actor: &Actor,
+        spec: &Spec,
+        version: &str,
+    ) -> Result<PublishResult> {
+        let doc = |v: Value| SourceDoc {
+            text: domain::to_yaml(&v),
+            format: domain::DocumentFormat::Yaml,
+            value: v,
+        };
         let mut contracts = vec![doc(contract(spec, version, "", false))];
         if spec.topic {
             contracts.push(doc(contract(spec, version, "-events", true)));
         }
-        let submission = Submission { product: Some(doc(product(spec, version))), contracts, expect: Expect::Any, mode: Mode::Overwrite, team: None };
+        let submission = Submission {
+            product: Some(doc(product(spec, version))),
+            contracts,
+            expect: Expect::Any,
+            mode: Mode::Overwrite,
+            team: None,
+        };
         self.publish(actor, submission).await
     }
 }
@@ -428,7 +743,10 @@ fn ordered(specs: &[Spec]) -> Vec<&Spec> {
             }
             !ready
         });
-        assert!(remaining.len() < before, "the demo products depend on each other in a cycle");
+        assert!(
+            remaining.len() < before,
+            "the demo products depend on each other in a cycle"
+        );
     }
     out
 }
@@ -442,11 +760,23 @@ mod tests {
         assert!(DOMAINS.len() >= 6 && TEAMS.len() >= 12 && PRODUCTS.len() >= 40);
         let order = ordered(PRODUCTS);
         assert_eq!(order.len(), PRODUCTS.len());
-        let cross_domain = PRODUCTS.iter().flat_map(|p| p.inputs.iter().map(move |up| (domain_of(p.id), domain_of(up)))).filter(|(a, b)| a != b).count();
+        let cross_domain = PRODUCTS
+            .iter()
+            .flat_map(|p| {
+                p.inputs
+                    .iter()
+                    .map(move |up| (domain_of(p.id), domain_of(up)))
+            })
+            .filter(|(a, b)| a != b)
+            .count();
         assert!(cross_domain >= 20, "{cross_domain}");
         // Depth of the DAG: at least four levels.
         fn depth(id: &str) -> usize {
-            PRODUCTS.iter().find(|p| p.id == id).map(|p| 1 + p.inputs.iter().map(|u| depth(u)).max().unwrap_or(0)).unwrap_or(0)
+            PRODUCTS
+                .iter()
+                .find(|p| p.id == id)
+                .map(|p| 1 + p.inputs.iter().map(|u| depth(u)).max().unwrap_or(0))
+                .unwrap_or(0)
         }
         assert!(PRODUCTS.iter().map(|p| depth(p.id)).max().unwrap_or(0) >= 5);
     }
@@ -455,16 +785,36 @@ mod tests {
     fn every_demo_document_is_valid() {
         for spec in PRODUCTS {
             let check = domain::check_product(&product(spec, spec.version));
-            assert!(check.findings.is_empty(), "{}: {:#?}", spec.id, check.findings);
+            assert!(
+                check.findings.is_empty(),
+                "{}: {:#?}",
+                spec.id,
+                check.findings
+            );
             for topic in [false, true] {
-                let check = domain::check_contract(&contract(spec, spec.version, if topic { "-events" } else { "" }, topic));
-                assert!(check.findings.is_empty(), "{} (topic: {topic}): {:#?}", spec.id, check.findings);
+                let check = domain::check_contract(&contract(
+                    spec,
+                    spec.version,
+                    if topic { "-events" } else { "" },
+                    topic,
+                ));
+                assert!(
+                    check.findings.is_empty(),
+                    "{} (topic: {topic}): {:#?}",
+                    spec.id,
+                    check.findings
+                );
             }
-            for team in [spec.team] {
+            {
+                let team = spec.team;
                 assert!(TEAMS.iter().any(|t| t.0 == team), "{team}");
             }
             for up in spec.inputs {
-                assert!(PRODUCTS.iter().any(|p| p.id == *up), "{} reads unknown {up}", spec.id);
+                assert!(
+                    PRODUCTS.iter().any(|p| p.id == *up),
+                    "{} reads unknown {up}",
+                    spec.id
+                );
             }
         }
     }

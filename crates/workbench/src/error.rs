@@ -17,9 +17,15 @@ pub enum WorkbenchError {
     #[error("{0}")]
     BadRequest(String),
     #[error("{message}")]
-    Invalid { message: String, findings: Vec<Finding> },
+    Invalid {
+        message: String,
+        findings: Vec<Finding>,
+    },
     #[error("{message}")]
-    Conflict { message: String, current_revision: Option<i64> },
+    Conflict {
+        message: String,
+        current_revision: Option<i64>,
+    },
     #[error("{0}")]
     PreconditionRequired(String),
     #[error("the database is unavailable")]
@@ -55,12 +61,20 @@ impl From<StoreError> for WorkbenchError {
     fn from(e: StoreError) -> WorkbenchError {
         match e {
             StoreError::NotFound(what) => WorkbenchError::NotFound(format!("{what} not found")),
-            StoreError::Duplicate(what) => WorkbenchError::Conflict { message: format!("{what} already exists"), current_revision: None },
+            StoreError::Duplicate(what) => WorkbenchError::Conflict {
+                message: format!("{what} already exists"),
+                current_revision: None,
+            },
             StoreError::Stale { what, current } => WorkbenchError::Conflict {
-                message: format!("{what} was changed by someone else since you read it (now at revision {current}); reload and apply your change again"),
+                message: format!(
+                    "{what} was changed by someone else since you read it (now at revision {current}); reload and apply your change again"
+                ),
                 current_revision: Some(current),
             },
-            StoreError::Reference(message) => WorkbenchError::Conflict { message, current_revision: None },
+            StoreError::Reference(message) => WorkbenchError::Conflict {
+                message,
+                current_revision: None,
+            },
             StoreError::Config(message) | StoreError::Unavailable(message) => {
                 tracing::error!(error = %message, "store failure");
                 WorkbenchError::Unavailable(message)
@@ -77,12 +91,23 @@ impl From<WorkbenchError> for ApiError {
             WorkbenchError::Forbidden(_) => ApiError::new("forbidden", message),
             WorkbenchError::NotFound(_) => ApiError::new("not_found", message),
             WorkbenchError::BadRequest(_) => ApiError::new("bad_request", message),
-            WorkbenchError::Invalid { findings, .. } => ApiError { findings, ..ApiError::new("invalid", message) },
-            WorkbenchError::Conflict { current_revision, .. } => {
-                ApiError { current_revision, ..ApiError::new("conflict", message) }
+            WorkbenchError::Invalid { findings, .. } => ApiError {
+                findings,
+                ..ApiError::new("invalid", message)
+            },
+            WorkbenchError::Conflict {
+                current_revision, ..
+            } => ApiError {
+                current_revision,
+                ..ApiError::new("conflict", message)
+            },
+            WorkbenchError::PreconditionRequired(_) => {
+                ApiError::new("precondition_required", message)
             }
-            WorkbenchError::PreconditionRequired(_) => ApiError::new("precondition_required", message),
-            WorkbenchError::Unavailable(_) => ApiError::new("unavailable", "the database is unavailable; try again shortly"),
+            WorkbenchError::Unavailable(_) => ApiError::new(
+                "unavailable",
+                "the database is unavailable; try again shortly",
+            ),
         }
     }
 }

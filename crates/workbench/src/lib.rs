@@ -56,7 +56,13 @@ impl Workbench {
     }
 }
 
-pub(crate) fn audit_event(actor: &Actor, action: &str, kind: &str, id: &str, summary: String) -> NewAudit {
+pub(crate) fn audit_event(
+    actor: &Actor,
+    action: &str,
+    kind: &str,
+    id: &str,
+    summary: String,
+) -> NewAudit {
     NewAudit {
         actor: actor.name(),
         action: action.to_owned(),

@@ -5,7 +5,8 @@ use pulldown_cmark::{Options, Parser, html};
 /// Renders markdown (tables, strikethrough, task lists) and removes anything unsafe: scripts,
 /// event handlers, `javascript:` links, inline styles. Links open safely in a new tab.
 pub fn render(markdown: &str) -> String {
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     let mut raw = String::new();
     html::push_html(&mut raw, Parser::new_ext(markdown, options));
     ammonia::Builder::default()
@@ -20,7 +21,9 @@ pub fn excerpt(markdown: &str, max: usize) -> String {
     let text: String = Parser::new(markdown)
         .filter_map(|event| match event {
             pulldown_cmark::Event::Text(t) | pulldown_cmark::Event::Code(t) => Some(t.to_string()),
-            pulldown_cmark::Event::SoftBreak | pulldown_cmark::Event::HardBreak => Some(String::from(" ")),
+            pulldown_cmark::Event::SoftBreak | pulldown_cmark::Event::HardBreak => {
+                Some(String::from(" "))
+            }
             pulldown_cmark::Event::End(_) => Some(String::from(" ")),
             _ => None,
         })
@@ -43,7 +46,9 @@ mod tests {
 
     #[test]
     fn markdown_renders_but_cannot_inject_script() {
-        let html = render("**bold** <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>");
+        let html = render(
+            "**bold** <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>",
+        );
         assert!(html.contains("<strong>bold</strong>"), "{html}");
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
@@ -54,12 +59,18 @@ mod tests {
     fn tables_and_links_survive() {
         let html = render("| a | b |\n|---|---|\n| 1 | 2 |\n\n[docs](https://example.com)");
         assert!(html.contains("<table>"), "{html}");
-        assert!(html.contains("rel=\"noopener noreferrer nofollow\""), "{html}");
+        assert!(
+            html.contains("rel=\"noopener noreferrer nofollow\""),
+            "{html}"
+        );
     }
 
     #[test]
     fn excerpts_are_plain_and_short() {
-        assert_eq!(excerpt("# Title\n\nSome *rich* text.", 100), "Title Some rich text.");
+        assert_eq!(
+            excerpt("# Title\n\nSome *rich* text.", 100),
+            "Title Some rich text."
+        );
         let long = excerpt(&"word ".repeat(50), 30);
         assert!(long.chars().count() <= 30 && long.ends_with('…'), "{long}");
     }

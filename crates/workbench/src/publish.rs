@@ -11,7 +11,10 @@ use domain::{
     check_contract, check_product,
 };
 use serde_json::Value;
-use store::{ContractWrite, Expect, FieldRow, InputPortRow, NewAudit, OutputPortRow, ProductWrite, Publication};
+use store::{
+    ContractWrite, Expect, FieldRow, InputPortRow, NewAudit, OutputPortRow, ProductWrite,
+    Publication,
+};
 use views::{ContractRevision, PublishResult};
 
 use crate::actor::{Actor, Principal};
@@ -45,14 +48,22 @@ impl SourceDoc {
             };
             WorkbenchError::bad_request(format!("{}{at}", e.message))
         })?;
-        Ok(SourceDoc { text: text.to_owned(), format, value })
+        Ok(SourceDoc {
+            text: text.to_owned(),
+            format,
+            value,
+        })
     }
 
     /// A document that arrived as JSON inside a larger body; its text is the pretty JSON.
     pub fn from_value(value: Value) -> Result<SourceDoc> {
         match value {
             Value::String(text) => SourceDoc::parse(&text),
-            Value::Object(_) => Ok(SourceDoc { text: serde_json::to_string_pretty(&value).unwrap_or_default(), format: DocumentFormat::Json, value }),
+            Value::Object(_) => Ok(SourceDoc {
+                text: serde_json::to_string_pretty(&value).unwrap_or_default(),
+                format: DocumentFormat::Json,
+                value,
+            }),
             other => Err(WorkbenchError::bad_request(format!(
                 "a document must be an object (or a string of YAML), not {}",
                 domain::document::kind_of(&other)
@@ -91,7 +102,12 @@ impl Workbench {
         Ok(self.publish_inner(actor, submission, true).await?.findings)
     }
 
-    async fn publish_inner(&self, actor: &Actor, submission: Submission, dry: bool) -> Result<PublishResult> {
+    async fn publish_inner(
+        &self,
+        actor: &Actor,
+        submission: Submission,
+        dry: bool,
+    ) -> Result<PublishResult> {
         actor.require_signed_in()?;
         let mut findings = Vec::new();
 
@@ -110,14 +126,23 @@ impl Workbench {
             findings.extend(check.findings);
             if let Some(doc) = check.doc {
                 if !seen.insert(doc.id.clone()) {
-                    findings.push(Finding::error("duplicate", "/id", format!("contract '{}' is submitted twice", doc.id)).in_document(format!("contract:{}", doc.id)));
+                    findings.push(
+                        Finding::error(
+                            "duplicate",
+                            "/id",
+                            format!("contract '{}' is submitted twice", doc.id),
+                        )
+                        .in_document(format!("contract:{}", doc.id)),
+                    );
                     continue;
                 }
                 contracts.push(Checked { source, doc });
             }
         }
         if product.is_none() && contracts.is_empty() && findings.is_empty() {
-            return Err(WorkbenchError::bad_request("nothing to publish: send a data product or a data contract"));
+            return Err(WorkbenchError::bad_request(
+                "nothing to publish: send a data product or a data contract",
+            ));
         }
 
         // Who owns what, and may this actor change it.
@@ -126,22 +151,52 @@ impl Workbench {
         if let Some(p) = &product {
             existing_product = self.store.get_product(&p.doc.id).await?;
             if let Some(existing) = &existing_product {
-                actor.require_team_write(&existing.row.team_id, &format!("change data product '{}'", p.doc.id))?;
+                actor.require_team_write(
+                    &existing.row.team_id,
+                    &format!("change data product '{}'", p.doc.id),
+                )?;
             }
-            product_team = self.resolve_product_team(actor, &p.doc, submission.team.as_deref(), existing_product.as_ref(), &mut findings).await?;
+            product_team = self
+                .resolve_product_team(
+                    actor,
+                    &p.doc,
+                    submission.team.as_deref(),
+                    existing_product.as_ref(),
+                    &mut findings,
+                )
+                .await?;
             if let Some(team) = &product_team {
-                actor.require_team_write(team, &format!("publish data products for team '{team}'"))?;
+                actor.require_team_write(
+                    team,
+                    &format!("publish data products for team '{team}'"),
+                )?;
             }
-            self.check_product_references(&p.doc, &contracts, existing_product.as_ref(), &mut findings).await?;
+            self.check_product_references(
+                &p.doc,
+                &contracts,
+                existing_product.as_ref(),
+                &mut findings,
+            )
+            .await?;
         }
         let mut contract_owners = HashMap::new();
         for c in &contracts {
-            let owner = self.resolve_contract_team(actor, &c.doc, product.as_ref().map(|p| &p.doc), product_team.as_deref()).await?;
+            let owner = self
+                .resolve_contract_team(
+                    actor,
+                    &c.doc,
+                    product.as_ref().map(|p| &p.doc),
+                    product_team.as_deref(),
+                )
+                .await?;
             let existing = self.store.get_contract(&c.doc.id).await?;
             let document = format!("contract:{}", c.doc.id);
             if let Some(existing) = &existing {
                 if let Some(team) = &existing.team_id {
-                    actor.require_team_write(team, &format!("change data contract '{}'", c.doc.id))?;
+                    actor.require_team_write(
+                        team,
+                        &format!("change data contract '{}'", c.doc.id),
+                    )?;
                 }
                 version_not_lower(&existing.version, &c.doc.version, &document, &mut findings);
             }
@@ -154,7 +209,10 @@ impl Workbench {
                 ),
                 None => {}
             }
-            contract_owners.insert(c.doc.id.clone(), owner.or_else(|| existing.and_then(|e| e.team_id)));
+            contract_owners.insert(
+                c.doc.id.clone(),
+                owner.or_else(|| existing.and_then(|e| e.team_id)),
+            );
         }
 
         normalize(&mut findings);
@@ -162,20 +220,37 @@ impl Workbench {
             return Err(WorkbenchError::invalid(findings));
         }
         if dry {
-            return Ok(PublishResult { product_id: None, revision: None, version: None, contracts: Vec::new(), unchanged: true, findings });
+            return Ok(PublishResult {
+                product_id: None,
+                revision: None,
+                version: None,
+                contracts: Vec::new(),
+                unchanged: true,
+                findings,
+            });
         }
 
         // Build the writes, skipping documents equal to what is stored (re-pushes are no-ops).
         let mut publication = Publication::default();
-        let mut result = PublishResult { product_id: None, revision: None, version: None, contracts: Vec::new(), unchanged: true, findings: findings.clone() };
+        let mut result = PublishResult {
+            product_id: None,
+            revision: None,
+            version: None,
+            contracts: Vec::new(),
+            unchanged: true,
+            findings: findings.clone(),
+        };
         for c in &contracts {
             let existing = self.store.get_contract(&c.doc.id).await?;
             let json = serde_json::to_string(&c.source.value).unwrap_or_default();
-            if let Some(e) = &existing {
-                if same_json(&e.document, &c.source.value) {
-                    result.contracts.push(ContractRevision { id: c.doc.id.clone(), revision: e.revision });
-                    continue;
-                }
+            if let Some(e) = &existing
+                && same_json(&e.document, &c.source.value)
+            {
+                result.contracts.push(ContractRevision {
+                    id: c.doc.id.clone(),
+                    revision: e.revision,
+                });
+                continue;
             }
             let team_id = contract_owners.get(&c.doc.id).cloned().flatten();
             let domain_id = match &c.doc.domain {
@@ -194,14 +269,33 @@ impl Workbench {
                 (Some(e), Mode::Checked, _) => Expect::Revision(e.revision),
             };
             publication.audit.push(NewAudit {
-                diff: existing.as_ref().map(|e| diff(&e.document, &c.source.value)),
-                ..audit_event(actor, if existing.is_some() { "contract.updated" } else { "contract.created" }, "contract", &c.doc.id, format!("published contract '{}' version {}", c.doc.id, c.doc.version))
+                diff: existing
+                    .as_ref()
+                    .map(|e| diff(&e.document, &c.source.value)),
+                ..audit_event(
+                    actor,
+                    if existing.is_some() {
+                        "contract.updated"
+                    } else {
+                        "contract.created"
+                    },
+                    "contract",
+                    &c.doc.id,
+                    format!(
+                        "published contract '{}' version {}",
+                        c.doc.id, c.doc.version
+                    ),
+                )
             });
             publication.contracts.push(ContractWrite {
                 id: c.doc.id.clone(),
                 name: c.doc.name.clone(),
                 version: c.doc.version.clone(),
-                status: c.doc.status.as_deref().map(|s| ProductStatus::parse(s).map(|v| v.as_str().to_owned()).unwrap_or_else(|_| s.to_owned())),
+                status: c.doc.status.as_deref().map(|s| {
+                    ProductStatus::parse(s)
+                        .map(|v| v.as_str().to_owned())
+                        .unwrap_or_else(|_| s.to_owned())
+                }),
                 domain_id,
                 team_id,
                 document: json,
@@ -216,29 +310,50 @@ impl Workbench {
             let team_id = product_team.clone().unwrap_or_default();
             result.product_id = Some(p.doc.id.clone());
             result.version = p.doc.version.clone();
-            let unchanged = existing_product.as_ref().is_some_and(|e| same_json(&e.document, &p.source.value) && e.row.team_id == team_id);
+            let unchanged = existing_product.as_ref().is_some_and(|e| {
+                same_json(&e.document, &p.source.value) && e.row.team_id == team_id
+            });
             match (&existing_product, unchanged) {
                 (Some(e), true) => result.revision = Some(e.row.revision),
                 _ => {
-                    let product_expect = match (&existing_product, submission.mode, submission.expect) {
-                        // Updating something that does not exist is a 404 from the store.
-                        (None, _, Expect::Revision(_)) => Expect::Revision(0),
-                        (None, _, _) => Expect::New,
-                        (Some(_), Mode::Overwrite, _) => Expect::Any,
-                        (Some(e), Mode::Checked, Expect::Any) => Expect::Revision(e.row.revision),
-                        (Some(_), Mode::Checked, checked) => checked,
-                    };
+                    let product_expect =
+                        match (&existing_product, submission.mode, submission.expect) {
+                            // Updating something that does not exist is a 404 from the store.
+                            (None, _, Expect::Revision(_)) => Expect::Revision(0),
+                            (None, _, _) => Expect::New,
+                            (Some(_), Mode::Overwrite, _) => Expect::Any,
+                            (Some(e), Mode::Checked, Expect::Any) => {
+                                Expect::Revision(e.row.revision)
+                            }
+                            (Some(_), Mode::Checked, checked) => checked,
+                        };
                     publication.audit.push(NewAudit {
-                        diff: existing_product.as_ref().map(|e| diff(&e.document, &p.source.value)),
+                        diff: existing_product
+                            .as_ref()
+                            .map(|e| diff(&e.document, &p.source.value)),
                         ..audit_event(
                             actor,
-                            if existing_product.is_some() { "product.updated" } else { "product.created" },
+                            if existing_product.is_some() {
+                                "product.updated"
+                            } else {
+                                "product.created"
+                            },
                             "product",
                             &p.doc.id,
-                            format!("published '{}' version {}", p.doc.id, p.doc.version.clone().unwrap_or_default()),
+                            format!(
+                                "published '{}' version {}",
+                                p.doc.id,
+                                p.doc.version.clone().unwrap_or_default()
+                            ),
                         )
                     });
-                    publication.products.push(product_write(&p.doc, &p.source, team_id, actor, product_expect));
+                    publication.products.push(product_write(
+                        &p.doc,
+                        &p.source,
+                        team_id,
+                        actor,
+                        product_expect,
+                    ));
                 }
             }
         }
@@ -259,7 +374,14 @@ impl Workbench {
 
     /// The team that owns a product: the one the document names, else the current owner, else
     /// the only team the actor acts for.
-    async fn resolve_product_team(&self, actor: &Actor, doc: &DataProductDoc, given: Option<&str>, existing: Option<&store::ProductRecord>, findings: &mut Vec<Finding>) -> Result<Option<String>> {
+    async fn resolve_product_team(
+        &self,
+        actor: &Actor,
+        doc: &DataProductDoc,
+        given: Option<&str>,
+        existing: Option<&store::ProductRecord>,
+        findings: &mut Vec<Finding>,
+    ) -> Result<Option<String>> {
         let named = doc.team_name().or(given).map(str::to_owned);
         let team = match (named, existing) {
             (Some(name), _) => Some(name),
@@ -269,11 +391,20 @@ impl Workbench {
                 match (teams.len(), &actor.principal) {
                     (1, _) => Some(teams[0].clone()),
                     (_, Principal::User { .. }) if teams.len() > 1 => {
-                        findings.push(Finding::error("team", "/team/name", "the owning team is not named").fix(format!("set team.name to one of your teams: {}", teams.join(", "))));
+                        findings.push(
+                            Finding::error("team", "/team/name", "the owning team is not named")
+                                .fix(format!(
+                                    "set team.name to one of your teams: {}",
+                                    teams.join(", ")
+                                )),
+                        );
                         None
                     }
                     _ => {
-                        findings.push(Finding::error("team", "/team/name", "the owning team is not named").fix("set team.name to the id of the team that owns the product"));
+                        findings.push(
+                            Finding::error("team", "/team/name", "the owning team is not named")
+                                .fix("set team.name to the id of the team that owns the product"),
+                        );
                         None
                     }
                 }
@@ -282,30 +413,71 @@ impl Workbench {
         let Some(team) = team else { return Ok(None) };
         if self.store.get_team(&team).await?.is_none() {
             let mine = actor.team_ids();
-            let hint = if mine.is_empty() { String::from("ask a platform admin to create the team") } else { format!("your teams are: {}", mine.join(", ")) };
-            findings.push(Finding::error("reference", "/team/name", format!("team '{team}' does not exist")).fix(hint));
+            let hint = if mine.is_empty() {
+                String::from("ask a platform admin to create the team")
+            } else {
+                format!("your teams are: {}", mine.join(", "))
+            };
+            findings.push(
+                Finding::error(
+                    "reference",
+                    "/team/name",
+                    format!("team '{team}' does not exist"),
+                )
+                .fix(hint),
+            );
             return Ok(None);
         }
         Ok(Some(team))
     }
 
-    async fn check_product_references(&self, doc: &DataProductDoc, contracts: &[Checked<DataContractDoc>], existing: Option<&store::ProductRecord>, findings: &mut Vec<Finding>) -> Result<()> {
-        if let Some(d) = &doc.domain {
-            if domain::Slug::parse(d).is_ok() && self.store.get_domain(d).await?.is_none() {
-                let known: Vec<String> = self.store.list_domains().await?.into_iter().map(|d| d.id).take(12).collect();
-                findings.push(Finding::error("reference", "/domain", format!("domain '{d}' does not exist")).fix(if known.is_empty() { String::from("ask a platform admin to create it") } else { format!("use one of: {}", known.join(", ")) }));
-            }
+    async fn check_product_references(
+        &self,
+        doc: &DataProductDoc,
+        contracts: &[Checked<DataContractDoc>],
+        existing: Option<&store::ProductRecord>,
+        findings: &mut Vec<Finding>,
+    ) -> Result<()> {
+        if let Some(d) = &doc.domain
+            && domain::Slug::parse(d).is_ok()
+            && self.store.get_domain(d).await?.is_none()
+        {
+            let known: Vec<String> = self
+                .store
+                .list_domains()
+                .await?
+                .into_iter()
+                .map(|d| d.id)
+                .take(12)
+                .collect();
+            findings.push(
+                Finding::error(
+                    "reference",
+                    "/domain",
+                    format!("domain '{d}' does not exist"),
+                )
+                .fix(if known.is_empty() {
+                    String::from("ask a platform admin to create it")
+                } else {
+                    format!("use one of: {}", known.join(", "))
+                }),
+            );
         }
         if let (Some(e), Some(v)) = (existing, &doc.version) {
             version_not_lower(&e.row.version, v, "product", findings);
         }
         let submitted: HashSet<&str> = contracts.iter().map(|c| c.doc.id.as_str()).collect();
         for (i, port) in doc.output_ports.iter().enumerate() {
-            let Some(cid) = &port.contract_id else { continue };
+            let Some(cid) = &port.contract_id else {
+                continue;
+            };
             if domain::DocumentId::parse(cid).is_err() {
                 continue;
             }
-            let offered = self.store.ports_by_contract(std::slice::from_ref(cid)).await?;
+            let offered = self
+                .store
+                .ports_by_contract(std::slice::from_ref(cid))
+                .await?;
             if let Some(other) = offered.iter().find(|o| o.port.product_id != doc.id) {
                 findings.push(
                     Finding::error("reference", format!("/outputPorts/{i}/contractId"), format!("contract '{cid}' is already published by output port '{}' of data product '{}'", other.port.name, other.port.product_id))
@@ -321,11 +493,17 @@ impl Workbench {
             }
         }
         for (i, port) in doc.input_ports.iter().enumerate() {
-            let Some(cid) = &port.contract_id else { continue };
+            let Some(cid) = &port.contract_id else {
+                continue;
+            };
             if domain::DocumentId::parse(cid).is_err() || submitted.contains(cid.as_str()) {
                 continue;
             }
-            let offered = !self.store.ports_by_contract(std::slice::from_ref(cid)).await?.is_empty();
+            let offered = !self
+                .store
+                .ports_by_contract(std::slice::from_ref(cid))
+                .await?
+                .is_empty();
             let published = offered || self.store.get_contract(cid).await?.is_some();
             if !published {
                 findings.push(
@@ -340,19 +518,33 @@ impl Workbench {
     /// The team that owns a contract: the team of the product whose output port uses it (in this
     /// submission or already registered), else the team the contract names, else the actor's
     /// only team.
-    async fn resolve_contract_team(&self, actor: &Actor, doc: &DataContractDoc, product: Option<&DataProductDoc>, product_team: Option<&str>) -> Result<Option<String>> {
-        if let (Some(p), Some(team)) = (product, product_team) {
-            if p.output_ports.iter().any(|o| o.contract_id.as_deref() == Some(doc.id.as_str())) {
-                return Ok(Some(team.to_owned()));
-            }
+    async fn resolve_contract_team(
+        &self,
+        actor: &Actor,
+        doc: &DataContractDoc,
+        product: Option<&DataProductDoc>,
+        product_team: Option<&str>,
+    ) -> Result<Option<String>> {
+        if let (Some(p), Some(team)) = (product, product_team)
+            && p.output_ports
+                .iter()
+                .any(|o| o.contract_id.as_deref() == Some(doc.id.as_str()))
+        {
+            return Ok(Some(team.to_owned()));
         }
-        if let Some(offered) = self.store.ports_by_contract(std::slice::from_ref(&doc.id)).await?.into_iter().next() {
+        if let Some(offered) = self
+            .store
+            .ports_by_contract(std::slice::from_ref(&doc.id))
+            .await?
+            .into_iter()
+            .next()
+        {
             return Ok(Some(offered.team_id));
         }
-        if let Some(name) = doc.team_name() {
-            if self.store.get_team(name).await?.is_some() {
-                return Ok(Some(name.to_owned()));
-            }
+        if let Some(name) = doc.team_name()
+            && self.store.get_team(name).await?.is_some()
+        {
+            return Ok(Some(name.to_owned()));
         }
         let teams = actor.team_ids();
         Ok((teams.len() == 1).then(|| teams[0].clone()))
@@ -360,14 +552,21 @@ impl Workbench {
 }
 
 fn version_not_lower(current: &str, new: &str, document: &str, findings: &mut Vec<Finding>) {
-    if let (Ok(old), Ok(next)) = (semver::Version::parse(current), semver::Version::parse(new)) {
-        if next < old {
-            findings.push(
-                Finding::error("semver", "/version", format!("version {new} is lower than the published version {current}"))
-                    .fix(format!("publish {} or higher", domain::version::next_patch(current)))
-                    .in_document(document),
-            );
-        }
+    if let (Ok(old), Ok(next)) = (semver::Version::parse(current), semver::Version::parse(new))
+        && next < old
+    {
+        findings.push(
+            Finding::error(
+                "semver",
+                "/version",
+                format!("version {new} is lower than the published version {current}"),
+            )
+            .fix(format!(
+                "publish {} or higher",
+                domain::version::next_patch(current)
+            ))
+            .in_document(document),
+        );
     }
 }
 
@@ -377,9 +576,15 @@ fn same_json(stored: &str, value: &Value) -> bool {
 
 /// A unified diff of two documents rendered as YAML, for the audit trail.
 fn diff(old_json: &str, new: &Value) -> String {
-    let old = serde_json::from_str::<Value>(old_json).map(|v| domain::to_yaml(&v)).unwrap_or_default();
+    let old = serde_json::from_str::<Value>(old_json)
+        .map(|v| domain::to_yaml(&v))
+        .unwrap_or_default();
     let new = domain::to_yaml(new);
-    let text = similar::TextDiff::from_lines(&old, &new).unified_diff().context_radius(2).header("before", "after").to_string();
+    let text = similar::TextDiff::from_lines(&old, &new)
+        .unified_diff()
+        .context_radius(2)
+        .header("before", "after")
+        .to_string();
     if text.len() > 20_000 {
         let cut: String = text.chars().take(20_000).collect();
         format!("{cut}\n… (diff shortened)")
@@ -388,17 +593,35 @@ fn diff(old_json: &str, new: &Value) -> String {
     }
 }
 
-pub(crate) fn product_write(doc: &DataProductDoc, source: &SourceDoc, team_id: String, actor: &Actor, expect: Expect) -> ProductWrite {
-    let canonical = |raw: &str, parse: fn(&str) -> std::result::Result<&'static str, String>| parse(raw).map(str::to_owned).unwrap_or_else(|_| raw.to_owned());
+pub(crate) fn product_write(
+    doc: &DataProductDoc,
+    source: &SourceDoc,
+    team_id: String,
+    actor: &Actor,
+    expect: Expect,
+) -> ProductWrite {
+    let canonical = |raw: &str, parse: fn(&str) -> std::result::Result<&'static str, String>| {
+        parse(raw)
+            .map(str::to_owned)
+            .unwrap_or_else(|_| raw.to_owned())
+    };
     ProductWrite {
         id: doc.id.clone(),
         name: doc.name.clone().unwrap_or_else(|| doc.id.clone()),
         domain_id: doc.domain.clone().unwrap_or_default(),
         team_id,
-        status: canonical(doc.status.as_deref().unwrap_or("draft"), |s| ProductStatus::parse(s).map(|v| v.as_str())),
-        product_type: doc.product_type_raw().map(|t| canonical(t, |s| ProductType::parse(s).map(|v| v.as_str()))),
+        status: canonical(doc.status.as_deref().unwrap_or("draft"), |s| {
+            ProductStatus::parse(s).map(|v| v.as_str())
+        }),
+        product_type: doc
+            .product_type_raw()
+            .map(|t| canonical(t, |s| ProductType::parse(s).map(|v| v.as_str()))),
         version: doc.version.clone().unwrap_or_default(),
-        purpose: doc.description.as_ref().and_then(|d| d.purpose.clone()).unwrap_or_default(),
+        purpose: doc
+            .description
+            .as_ref()
+            .and_then(|d| d.purpose.clone())
+            .unwrap_or_default(),
         tags: doc.tags.clone(),
         document: serde_json::to_string(&source.value).unwrap_or_default(),
         source: source.text.clone(),
@@ -411,7 +634,10 @@ pub(crate) fn product_write(doc: &DataProductDoc, source: &SourceDoc, team_id: S
                 product_id: doc.id.clone(),
                 name: p.name.clone(),
                 position: i as i64,
-                port_type: p.port_type.as_deref().map(|t| canonical(t, |s| PortType::parse(s).map(|v| v.as_str()))),
+                port_type: p
+                    .port_type
+                    .as_deref()
+                    .map(|t| canonical(t, |s| PortType::parse(s).map(|v| v.as_str()))),
                 version: p.version.clone().unwrap_or_default(),
                 description: p.description.clone(),
                 contract_id: p.contract_id.clone(),

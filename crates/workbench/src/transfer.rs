@@ -92,48 +92,127 @@ impl Workbench {
     /// product and contract document exactly as last published.
     pub async fn export_registry(&self, actor: &Actor) -> Result<Vec<ExportedFile>> {
         actor.require_admin("export the registry")?;
-        let mut index = Index { meshwork: 1, ..Index::default() };
+        let mut index = Index {
+            meshwork: 1,
+            ..Index::default()
+        };
         let mut files = Vec::new();
         for d in self.store.list_domains().await? {
-            index.domains.push(IndexDomain { id: d.id, name: d.name, description: d.description, parent: d.parent_id, color: d.color });
+            index.domains.push(IndexDomain {
+                id: d.id,
+                name: d.name,
+                description: d.description,
+                parent: d.parent_id,
+                color: d.color,
+            });
         }
         let users = self.store.list_users().await?;
-        let usernames: HashMap<String, String> = users.iter().map(|u| (u.id.clone(), u.username.clone())).collect();
+        let usernames: HashMap<String, String> = users
+            .iter()
+            .map(|u| (u.id.clone(), u.username.clone()))
+            .collect();
         for u in users {
-            index.users.push(IndexUser { username: u.username, display_name: u.display_name, email: u.email, is_admin: u.is_admin, password_hash: u.password_hash });
+            index.users.push(IndexUser {
+                username: u.username,
+                display_name: u.display_name,
+                email: u.email,
+                is_admin: u.is_admin,
+                password_hash: u.password_hash,
+            });
         }
         for t in self.store.list_teams().await? {
-            let members = self.store.team_members(&t.id).await?.into_iter().map(|m| (usernames.get(&m.user_id).cloned().unwrap_or(m.username), m.role)).collect();
-            index.teams.push(IndexTeam { id: t.id, name: t.name, description: t.description, domain: t.domain_id, members });
+            let members = self
+                .store
+                .team_members(&t.id)
+                .await?
+                .into_iter()
+                .map(|m| {
+                    (
+                        usernames.get(&m.user_id).cloned().unwrap_or(m.username),
+                        m.role,
+                    )
+                })
+                .collect();
+            index.teams.push(IndexTeam {
+                id: t.id,
+                name: t.name,
+                description: t.description,
+                domain: t.domain_id,
+                members,
+            });
         }
         for c in self.store.list_contracts().await? {
             let file = format!("contracts/{}", file_name(&c.id, "odcs", c.source_format));
-            files.push(ExportedFile { path: file.clone(), content: c.source });
-            index.contracts.push(IndexDocument { id: c.id, file, team: c.team_id });
+            files.push(ExportedFile {
+                path: file.clone(),
+                content: c.source,
+            });
+            index.contracts.push(IndexDocument {
+                id: c.id,
+                file,
+                team: c.team_id,
+            });
         }
         for row in self.store.list_products(None, None).await? {
-            let Some(p) = self.store.get_product(&row.id).await? else { continue };
+            let Some(p) = self.store.get_product(&row.id).await? else {
+                continue;
+            };
             let file = format!("products/{}", file_name(&row.id, "odps", p.source_format));
-            files.push(ExportedFile { path: file.clone(), content: p.source });
-            index.products.push(IndexDocument { id: row.id, file, team: Some(row.team_id) });
+            files.push(ExportedFile {
+                path: file.clone(),
+                content: p.source,
+            });
+            index.products.push(IndexDocument {
+                id: row.id,
+                file,
+                team: Some(row.team_id),
+            });
         }
-        let index_text = serde_yaml_ng::to_string(&index).map_err(|e| WorkbenchError::Unavailable(e.to_string()))?;
-        files.insert(0, ExportedFile { path: String::from("meshwork.yaml"), content: format!("# Meshwork registry export. Import with: meshwork import <dir>\n{index_text}") });
+        let index_text = serde_yaml_ng::to_string(&index)
+            .map_err(|e| WorkbenchError::Unavailable(e.to_string()))?;
+        files.insert(
+            0,
+            ExportedFile {
+                path: String::from("meshwork.yaml"),
+                content: format!(
+                    "# Meshwork registry export. Import with: meshwork import <dir>\n{index_text}"
+                ),
+            },
+        );
         Ok(files)
     }
 
     /// Loads an export. Entries that already match are left alone, so importing twice changes
     /// nothing the second time.
-    pub async fn import_registry(&self, actor: &Actor, files: &HashMap<String, String>) -> Result<ImportReport> {
+    pub async fn import_registry(
+        &self,
+        actor: &Actor,
+        files: &HashMap<String, String>,
+    ) -> Result<ImportReport> {
         actor.require_admin("import a registry")?;
-        let index_text = files.get("meshwork.yaml").ok_or_else(|| WorkbenchError::bad_request("meshwork.yaml is missing from the import"))?;
-        let index: Index = serde_yaml_ng::from_str(index_text).map_err(|e| WorkbenchError::bad_request(format!("meshwork.yaml: {e}")))?;
+        let index_text = files.get("meshwork.yaml").ok_or_else(|| {
+            WorkbenchError::bad_request("meshwork.yaml is missing from the import")
+        })?;
+        let index: Index = serde_yaml_ng::from_str(index_text)
+            .map_err(|e| WorkbenchError::bad_request(format!("meshwork.yaml: {e}")))?;
         let mut report = ImportReport::default();
 
         // Parents before children.
         let mut pending: Vec<&IndexDomain> = index.domains.iter().collect();
-        let mut done: HashSet<String> = self.store.list_domains().await?.into_iter().map(|d| d.id).collect();
-        let existing_domains: HashMap<String, store::DomainRecord> = self.store.list_domains().await?.into_iter().map(|d| (d.id.clone(), d)).collect();
+        let mut done: HashSet<String> = self
+            .store
+            .list_domains()
+            .await?
+            .into_iter()
+            .map(|d| d.id)
+            .collect();
+        let existing_domains: HashMap<String, store::DomainRecord> = self
+            .store
+            .list_domains()
+            .await?
+            .into_iter()
+            .map(|d| (d.id.clone(), d))
+            .collect();
         while !pending.is_empty() {
             let before = pending.len();
             let mut rest = Vec::new();
@@ -142,48 +221,138 @@ impl Workbench {
                     rest.push(d);
                     continue;
                 }
-                let fields = DomainFields { name: d.name.clone(), description: d.description.clone(), parent_id: d.parent.clone(), color: d.color.clone() };
-                let same = existing_domains.get(&d.id).is_some_and(|e| e.name == fields.name && e.description == fields.description && e.parent_id == fields.parent_id && e.color == fields.color);
+                let fields = DomainFields {
+                    name: d.name.clone(),
+                    description: d.description.clone(),
+                    parent_id: d.parent.clone(),
+                    color: d.color.clone(),
+                };
+                let same = existing_domains.get(&d.id).is_some_and(|e| {
+                    e.name == fields.name
+                        && e.description == fields.description
+                        && e.parent_id == fields.parent_id
+                        && e.color == fields.color
+                });
                 if !same {
-                    let event = audit_event(actor, "domain.imported", "domain", &d.id, format!("imported domain '{}'", d.id));
-                    self.store.save_domain(&d.id, &fields, Expect::Any, &event).await?;
+                    let event = audit_event(
+                        actor,
+                        "domain.imported",
+                        "domain",
+                        &d.id,
+                        format!("imported domain '{}'", d.id),
+                    );
+                    self.store
+                        .save_domain(&d.id, &fields, Expect::Any, &event)
+                        .await?;
                     report.domains += 1;
                 }
                 done.insert(d.id.clone());
             }
             if rest.len() == before {
-                return Err(WorkbenchError::bad_request("meshwork.yaml: domain parents form a cycle or name unknown domains"));
+                return Err(WorkbenchError::bad_request(
+                    "meshwork.yaml: domain parents form a cycle or name unknown domains",
+                ));
             }
             pending = rest;
         }
         for u in &index.users {
-            if self.store.get_user_by_username(&u.username).await?.is_none() {
-                let new = NewUser { id: uuid::Uuid::now_v7().to_string(), username: u.username.clone(), display_name: u.display_name.clone(), email: u.email.clone(), password_hash: u.password_hash.clone(), is_admin: u.is_admin };
-                self.store.create_user(&new, &audit_event(actor, "user.imported", "user", &u.username, format!("imported user '{}'", u.username))).await?;
+            if self
+                .store
+                .get_user_by_username(&u.username)
+                .await?
+                .is_none()
+            {
+                let new = NewUser {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    username: u.username.clone(),
+                    display_name: u.display_name.clone(),
+                    email: u.email.clone(),
+                    password_hash: u.password_hash.clone(),
+                    is_admin: u.is_admin,
+                };
+                self.store
+                    .create_user(
+                        &new,
+                        &audit_event(
+                            actor,
+                            "user.imported",
+                            "user",
+                            &u.username,
+                            format!("imported user '{}'", u.username),
+                        ),
+                    )
+                    .await?;
                 report.users += 1;
             }
         }
         for t in &index.teams {
-            let fields = TeamFields { name: t.name.clone(), description: t.description.clone(), domain_id: t.domain.clone() };
-            let same = self.store.get_team(&t.id).await?.is_some_and(|e| e.name == fields.name && e.description == fields.description && e.domain_id == fields.domain_id);
+            let fields = TeamFields {
+                name: t.name.clone(),
+                description: t.description.clone(),
+                domain_id: t.domain.clone(),
+            };
+            let same = self.store.get_team(&t.id).await?.is_some_and(|e| {
+                e.name == fields.name
+                    && e.description == fields.description
+                    && e.domain_id == fields.domain_id
+            });
             if !same {
-                self.store.save_team(&t.id, &fields, Expect::Any, &audit_event(actor, "team.imported", "team", &t.id, format!("imported team '{}'", t.id))).await?;
+                self.store
+                    .save_team(
+                        &t.id,
+                        &fields,
+                        Expect::Any,
+                        &audit_event(
+                            actor,
+                            "team.imported",
+                            "team",
+                            &t.id,
+                            format!("imported team '{}'", t.id),
+                        ),
+                    )
+                    .await?;
                 report.teams += 1;
             }
-            let current: HashMap<String, String> = self.store.team_members(&t.id).await?.into_iter().map(|m| (m.username, m.role)).collect();
+            let current: HashMap<String, String> = self
+                .store
+                .team_members(&t.id)
+                .await?
+                .into_iter()
+                .map(|m| (m.username, m.role))
+                .collect();
             for (username, role) in &t.members {
                 if current.get(username) == Some(role) {
                     continue;
                 }
                 let Some(user) = self.store.get_user_by_username(username).await? else {
-                    return Err(WorkbenchError::bad_request(format!("meshwork.yaml: team '{}' lists unknown user '{username}'", t.id)));
+                    return Err(WorkbenchError::bad_request(format!(
+                        "meshwork.yaml: team '{}' lists unknown user '{username}'",
+                        t.id
+                    )));
                 };
-                self.store.set_member(&t.id, &user.id, role, &audit_event(actor, "team.member_set", "team", &t.id, format!("imported membership of {username}"))).await?;
+                self.store
+                    .set_member(
+                        &t.id,
+                        &user.id,
+                        role,
+                        &audit_event(
+                            actor,
+                            "team.member_set",
+                            "team",
+                            &t.id,
+                            format!("imported membership of {username}"),
+                        ),
+                    )
+                    .await?;
             }
         }
 
         let read = |file: &str| -> Result<SourceDoc> {
-            let text = files.get(file).ok_or_else(|| WorkbenchError::bad_request(format!("{file} is listed in meshwork.yaml but missing")))?;
+            let text = files.get(file).ok_or_else(|| {
+                WorkbenchError::bad_request(format!(
+                    "{file} is listed in meshwork.yaml but missing"
+                ))
+            })?;
             SourceDoc::parse(text).map_err(|e| WorkbenchError::bad_request(format!("{file}: {e}")))
         };
         // Contracts of output ports go with their product (so they get its team); the others first.
@@ -192,7 +361,8 @@ impl Workbench {
         let mut offered: HashMap<String, String> = HashMap::new();
         for p in &index.products {
             let source = read(&p.file)?;
-            let doc: domain::DataProductDoc = serde_json::from_value(source.value.clone()).map_err(|e| WorkbenchError::bad_request(format!("{}: {e}", p.file)))?;
+            let doc: domain::DataProductDoc = serde_json::from_value(source.value.clone())
+                .map_err(|e| WorkbenchError::bad_request(format!("{}: {e}", p.file)))?;
             for port in &doc.output_ports {
                 if let Some(c) = &port.contract_id {
                     offered.insert(c.clone(), p.id.clone());
@@ -203,9 +373,23 @@ impl Workbench {
         for c in &index.contracts {
             let source = read(&c.file)?;
             match offered.get(&c.id) {
-                Some(product) => port_contracts.entry(product.clone()).or_default().push(source),
+                Some(product) => port_contracts
+                    .entry(product.clone())
+                    .or_default()
+                    .push(source),
                 None => {
-                    let result = self.publish(actor, Submission { product: None, contracts: vec![source], expect: Expect::Any, mode: Mode::Overwrite, team: c.team.clone() }).await?;
+                    let result = self
+                        .publish(
+                            actor,
+                            Submission {
+                                product: None,
+                                contracts: vec![source],
+                                expect: Expect::Any,
+                                mode: Mode::Overwrite,
+                                team: c.team.clone(),
+                            },
+                        )
+                        .await?;
                     count(&mut report, &result);
                 }
             }
@@ -217,18 +401,36 @@ impl Workbench {
             let before = remaining.len();
             let mut rest = Vec::new();
             for (entry, source, doc) in remaining {
-                let waits = doc.input_ports.iter().filter_map(|i| i.contract_id.as_ref()).filter_map(|c| offered.get(c)).any(|up| up != &doc.id && !published.contains(up));
+                let waits = doc
+                    .input_ports
+                    .iter()
+                    .filter_map(|i| i.contract_id.as_ref())
+                    .filter_map(|c| offered.get(c))
+                    .any(|up| up != &doc.id && !published.contains(up));
                 if waits {
                     rest.push((entry, source, doc));
                     continue;
                 }
                 let contracts = port_contracts.remove(&entry.id).unwrap_or_default();
-                let result = self.publish(actor, Submission { product: Some(source), contracts, expect: Expect::Any, mode: Mode::Overwrite, team: entry.team.clone() }).await?;
+                let result = self
+                    .publish(
+                        actor,
+                        Submission {
+                            product: Some(source),
+                            contracts,
+                            expect: Expect::Any,
+                            mode: Mode::Overwrite,
+                            team: entry.team.clone(),
+                        },
+                    )
+                    .await?;
                 count(&mut report, &result);
                 published.insert(entry.id.clone());
             }
             if rest.len() == before {
-                return Err(WorkbenchError::bad_request("the exported products depend on each other in a cycle"));
+                return Err(WorkbenchError::bad_request(
+                    "the exported products depend on each other in a cycle",
+                ));
             }
             remaining = rest;
         }

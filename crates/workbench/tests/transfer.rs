@@ -13,7 +13,11 @@ async fn the_demo_loads_once_and_reloads_as_a_no_op() {
     let first = wb.load_demo().await.unwrap();
     assert!(first >= 42, "{first}");
     assert_eq!(wb.store().count_products().await.unwrap(), 42);
-    assert_eq!(wb.load_demo().await.unwrap(), 0, "a second load publishes nothing");
+    assert_eq!(
+        wb.load_demo().await.unwrap(),
+        0,
+        "a second load publishes nothing"
+    );
     let edges = wb.store().product_edges().await.unwrap();
     assert!(edges.len() >= 60, "{}", edges.len());
     assert!(wb.anonymous_read().await);
@@ -27,8 +31,17 @@ async fn export_then_import_reproduces_the_registry() {
     wb.load_demo().await.unwrap();
     let files = wb.export_registry(&Actor::system()).await.unwrap();
     assert!(files.iter().any(|f| f.path == "meshwork.yaml"));
-    assert_eq!(files.iter().filter(|f| f.path.starts_with("products/")).count(), 42);
-    let map: HashMap<String, String> = files.iter().map(|f| (f.path.clone(), f.content.clone())).collect();
+    assert_eq!(
+        files
+            .iter()
+            .filter(|f| f.path.starts_with("products/"))
+            .count(),
+        42
+    );
+    let map: HashMap<String, String> = files
+        .iter()
+        .map(|f| (f.path.clone(), f.content.clone()))
+        .collect();
 
     let target = TestDb::from_env().await;
     let copy = Workbench::new(target.store.clone(), WorkbenchConfig::default());
@@ -36,7 +49,17 @@ async fn export_then_import_reproduces_the_registry() {
     assert_eq!(report.products_written, 42, "{report:?}");
     assert_eq!(report.domains, 7);
     let again = copy.import_registry(&Actor::system(), &map).await.unwrap();
-    assert_eq!((again.products_written, again.contracts_written, again.domains, again.teams, again.users), (0, 0, 0, 0, 0), "{again:?}");
+    assert_eq!(
+        (
+            again.products_written,
+            again.contracts_written,
+            again.domains,
+            again.teams,
+            again.users
+        ),
+        (0, 0, 0, 0, 0),
+        "{again:?}"
+    );
 
     // Exporting the copy gives the same documents, byte for byte.
     let reexported = copy.export_registry(&Actor::system()).await.unwrap();
@@ -44,11 +67,18 @@ async fn export_then_import_reproduces_the_registry() {
         if f.path == "meshwork.yaml" {
             continue;
         }
-        let other = reexported.iter().find(|g| g.path == f.path).unwrap_or_else(|| panic!("{} missing", f.path));
+        let other = reexported
+            .iter()
+            .find(|g| g.path == f.path)
+            .unwrap_or_else(|| panic!("{} missing", f.path));
         assert_eq!(other.content, f.content, "{}", f.path);
     }
     // People can still sign in after the restore.
-    assert!(copy.sign_in("alice", workbench::demo::DEMO_PASSWORD).await.is_ok());
+    assert!(
+        copy.sign_in("alice", workbench::demo::DEMO_PASSWORD)
+            .await
+            .is_ok()
+    );
     source.finish().await;
     target.finish().await;
 }

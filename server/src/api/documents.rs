@@ -33,15 +33,24 @@ impl DocumentQuery {
 }
 
 /// The format asked for: `?format=` first, then `Accept`; `None` means "as published".
-pub fn negotiate(headers: &HeaderMap, format: Option<&str>) -> Result<Option<DocumentFormat>, HttpError> {
+pub fn negotiate(
+    headers: &HeaderMap,
+    format: Option<&str>,
+) -> Result<Option<DocumentFormat>, HttpError> {
     if let Some(f) = format {
         return match f {
             "yaml" | "yml" => Ok(Some(DocumentFormat::Yaml)),
             "json" => Ok(Some(DocumentFormat::Json)),
-            other => Err(HttpError::bad_request(format!("format '{other}' is not one of yaml or json"))),
+            other => Err(HttpError::bad_request(format!(
+                "format '{other}' is not one of yaml or json"
+            ))),
         };
     }
-    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or_default().to_ascii_lowercase();
+    let accept = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     Ok(if accept.contains("yaml") {
         Some(DocumentFormat::Yaml)
     } else if accept.contains("json") {
@@ -57,7 +66,11 @@ pub fn document_response(text: String, format: DocumentFormat) -> Response {
         DocumentFormat::Yaml => "application/yaml; charset=utf-8",
         DocumentFormat::Json => "application/json",
     };
-    ([(header::CONTENT_TYPE, HeaderValue::from_static(content_type))], text).into_response()
+    (
+        [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
+        text,
+    )
+        .into_response()
 }
 
 /// A product body: a bare ODPS document, or `{"product": …, "contracts": […]}`.
@@ -66,15 +79,26 @@ pub fn split_bundle(body: SourceDoc) -> Result<(SourceDoc, Vec<SourceDoc>), Http
     if !is_bundle {
         return Ok((body, Vec::new()));
     }
-    let Value::Object(mut map) = body.value else { return Err(HttpError::bad_request("the body must be an object")) };
+    let Value::Object(mut map) = body.value else {
+        return Err(HttpError::bad_request("the body must be an object"));
+    };
     if let Some(extra) = map.keys().find(|k| *k != "product" && *k != "contracts") {
-        return Err(HttpError::bad_request(format!("unknown field '{extra}' in the bundle; it holds only product and contracts")));
+        return Err(HttpError::bad_request(format!(
+            "unknown field '{extra}' in the bundle; it holds only product and contracts"
+        )));
     }
     let product = SourceDoc::from_value(map.remove("product").unwrap_or(Value::Null))?;
     let contracts = match map.remove("contracts") {
         None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(items)) => items.into_iter().map(SourceDoc::from_value).collect::<Result<_, _>>()?,
-        Some(_) => return Err(HttpError::bad_request("contracts must be a list of ODCS documents")),
+        Some(Value::Array(items)) => items
+            .into_iter()
+            .map(SourceDoc::from_value)
+            .collect::<Result<_, _>>()?,
+        Some(_) => {
+            return Err(HttpError::bad_request(
+                "contracts must be a list of ODCS documents",
+            ));
+        }
     };
     Ok((product, contracts))
 }

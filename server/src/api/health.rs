@@ -25,6 +25,11 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Health>)
     if state.workbench.ready().await {
         (StatusCode::OK, Json(Health { status: "ok" }))
     } else {
-        (StatusCode::SERVICE_UNAVAILABLE, Json(Health { status: "unavailable" }))
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(Health {
+                status: "unavailable",
+            }),
+        )
     }
 }

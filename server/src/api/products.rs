@@ -7,7 +7,10 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde::Deserialize;
 use store::Expect;
-use views::{AuditView, ErrorBody, IdCheck, PortRef, ProductBundle, ProductDetail, PublishResult, SearchParams, SearchResults, StatusChange, VersionView};
+use views::{
+    AuditView, ErrorBody, IdCheck, PortRef, ProductBundle, ProductDetail, PublishResult,
+    SearchParams, SearchResults, StatusChange, VersionView,
+};
 use workbench::{Actor, Mode, Submission};
 
 use crate::api::documents::{DocumentQuery, document_response, negotiate, split_bundle};
@@ -19,14 +22,22 @@ use crate::state::AppState;
 /// within one facet are alternatives. Same as `GET /api/v1/products`.
 #[utoipa::path(get, path = "/api/v1/search", tag = "products", params(SearchQueryDoc),
     responses((status = 200, body = SearchResults), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
-pub async fn search(State(s): State<AppState>, Extension(actor): Extension<Actor>, ApiQuery(params): ApiQuery<SearchParams>) -> ApiResult<Json<SearchResults>> {
+pub async fn search(
+    State(s): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    ApiQuery(params): ApiQuery<SearchParams>,
+) -> ApiResult<Json<SearchResults>> {
     Ok(Json(s.workbench.search(&actor, &params).await?))
 }
 
 /// Lists data products, with the same query as `/api/v1/search`.
 #[utoipa::path(get, path = "/api/v1/products", tag = "products", params(SearchQueryDoc),
     responses((status = 200, body = SearchResults), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
-pub async fn list(state: State<AppState>, actor: Extension<Actor>, query: ApiQuery<SearchParams>) -> ApiResult<Json<SearchResults>> {
+pub async fn list(
+    state: State<AppState>,
+    actor: Extension<Actor>,
+    query: ApiQuery<SearchParams>,
+) -> ApiResult<Json<SearchResults>> {
     search(state, actor, query).await
 }
 
@@ -38,9 +49,25 @@ pub async fn list(state: State<AppState>, actor: Extension<Actor>, query: ApiQue
     responses((status = 201, body = PublishResult, headers(("ETag" = String, description = "The new revision"))),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 409, description = "the id is taken", body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, description = "validation findings", body = ErrorBody)))]
-pub async fn create(State(s): State<AppState>, Extension(actor): Extension<Actor>, DocumentBody(body): DocumentBody) -> ApiResult<Response> {
+pub async fn create(
+    State(s): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    DocumentBody(body): DocumentBody,
+) -> ApiResult<Response> {
     let (product, contracts) = split_bundle(body)?;
-    let result = s.workbench.publish(&actor, Submission { product: Some(product), contracts, expect: Expect::New, mode: Mode::Checked, team: None }).await?;
+    let result = s
+        .workbench
+        .publish(
+            &actor,
+            Submission {
+                product: Some(product),
+                contracts,
+                expect: Expect::New,
+                mode: Mode::Checked,
+                team: None,
+            },
+        )
+        .await?;
     Ok(published(StatusCode::CREATED, result))
 }
 
@@ -52,23 +79,64 @@ pub async fn create(State(s): State<AppState>, Extension(actor): Extension<Actor
     responses((status = 200, body = PublishResult), (status = 201, body = PublishResult), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody),
         (status = 422, body = ErrorBody), (status = 428, description = "If-Match is required to change an existing product", body = ErrorBody)))]
-pub async fn update(State(s): State<AppState>, Extension(actor): Extension<Actor>, Path(id): Path<String>, pre: Preconditions, DocumentBody(body): DocumentBody) -> ApiResult<Response> {
+pub async fn update(
+    State(s): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    pre: Preconditions,
+    DocumentBody(body): DocumentBody,
+) -> ApiResult<Response> {
     let (product, contracts) = split_bundle(body)?;
-    let doc_id = product.value.get("id").and_then(|v| v.as_str()).unwrap_or_default();
+    let doc_id = product
+        .value
+        .get("id")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default();
     if doc_id != id {
-        return Err(HttpError::bad_request(format!("the document's id '{doc_id}' differs from the id in the path '{id}'")));
+        return Err(HttpError::bad_request(format!(
+            "the document's id '{doc_id}' differs from the id in the path '{id}'"
+        )));
     }
-    let exists = s.workbench.store().product_exists(&id).await.map_err(workbench::WorkbenchError::from)?;
+    let exists = s
+        .workbench
+        .store()
+        .product_exists(&id)
+        .await
+        .map_err(workbench::WorkbenchError::from)?;
     let expect = match (pre.if_match, pre.create_only, exists) {
         (Some(r), _, _) => Expect::Revision(r),
         (None, true, _) => Expect::New,
         (None, false, false) => Expect::New,
         (None, false, true) => {
-            return Err(HttpError::new("precondition_required", format!("'{id}' exists: send If-Match with its ETag (GET /api/v1/products/{id}) so that no one else's change is overwritten")));
+            return Err(HttpError::new(
+                "precondition_required",
+                format!(
+                    "'{id}' exists: send If-Match with its ETag (GET /api/v1/products/{id}) so that no one else's change is overwritten"
+                ),
+            ));
         }
     };
-    let result = s.workbench.publish(&actor, Submission { product: Some(product), contracts, expect, mode: Mode::Checked, team: None }).await?;
-    Ok(published(if exists { StatusCode::OK } else { StatusCode::CREATED }, result))
+    let result = s
+        .workbench
+        .publish(
+            &actor,
+            Submission {
+                product: Some(product),
+                contracts,
+                expect,
+                mode: Mode::Checked,
+                team: None,
+            },
+        )
+        .await?;
+    Ok(published(
+        if exists {
+            StatusCode::OK
+        } else {
+            StatusCode::CREATED
+        },
+        result,
+    ))
 }
 
 fn published(status: StatusCode, result: PublishResult) -> Response {
@@ -76,10 +144,10 @@ fn published(status: StatusCode, result: PublishResult) -> Response {
     if let Some(r) = result.revision {
         response.headers_mut().insert(header::ETAG, etag(r));
     }
-    if let Some(id) = &result.product_id {
-        if let Ok(location) = format!("/api/v1/products/{id}").parse() {
-            response.headers_mut().insert(header::LOCATION, location);
-        }
+    if let Some(id) = &result.product_id
+        && let Ok(location) = format!("/api/v1/products/{id}").parse()
+    {
+        response.headers_mut().insert(header::LOCATION, location);
     }
     response
 }
@@ -87,7 +155,11 @@ fn published(status: StatusCode, result: PublishResult) -> Response {
 /// Everything the product page shows. The ETag is the revision to send back in `If-Match`.
 #[utoipa::path(get, path = "/api/v1/products/{id}", tag = "products", params(("id" = String, Path, description = "Data product id")),
     responses((status = 200, body = ProductDetail, headers(("ETag" = String))), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn get(State(s): State<AppState>, Extension(actor): Extension<Actor>, Path(id): Path<String>) -> ApiResult<Response> {
+pub async fn get(
+    State(s): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
     let detail = s.workbench.product_detail(&actor, &id).await?;
     let revision = detail.revision;
     let mut response = Json(detail).into_response();
@@ -100,23 +172,40 @@ pub async fn get(State(s): State<AppState>, Extension(actor): Extension<Actor>, 
 #[utoipa::path(get, path = "/api/v1/products/{id}/document", tag = "products", params(("id" = String, Path, description = "Data product id"), DocumentQuery),
     responses((status = 200, description = "The ODPS document", content((String = "application/yaml"), (String = "application/json"))),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn document(State(s): State<AppState>, Extension(actor): Extension<Actor>, Path(id): Path<String>, headers: HeaderMap, ApiQuery(q): ApiQuery<DocumentQuery>) -> ApiResult<Response> {
+pub async fn document(
+    State(s): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiQuery(q): ApiQuery<DocumentQuery>,
+) -> ApiResult<Response> {
     let format = negotiate(&headers, q.format.as_deref())?;
-    let (text, format) = s.workbench.product_document(&actor, &id, q.selector()?, format).await?;
+    let (text, format) = s
+        .workbench
+        .product_document(&actor, &id, q.selector()?, format)
+        .await?;
     Ok(document_response(text, format))
 }
 
 /// The versions of a product, newest first.
 #[utoipa::path(get, path = "/api/v1/products/{id}/versions", tag = "products", params(("id" = String, Path, description = "Data product id")),
     responses((status = 200, body = Vec<VersionView>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn versions(State(s): State<AppState>, Extension(actor): Extension<Actor>, Path(id): Path<String>) -> ApiResult<Json<Vec<VersionView>>> {
+pub async fn versions(
+    State(s): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<VersionView>>> {
     Ok(Json(s.workbench.product_versions(&actor, &id).await?))
 }
 
 /// Who changed the product, when, and how (with diffs).
 #[utoipa::path(get, path = "/api/v1/products/{id}/history", tag = "products", params(("id" = String, Path, description = "Data product id")),
     responses((status = 200, body = Vec<AuditView>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn history(State(s): State<AppState>, Extension(actor): Extension<Actor>, Path(id): Path<String>) -> ApiResult<Json<Vec<AuditView>>> {
+pub async fn history(
+    State(s): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<AuditView>>> {
     Ok(Json(s.workbench.product_history(&actor, &id).await?))
 }
 
@@ -124,9 +213,18 @@ pub async fn history(State(s): State<AppState>, Extension(actor): Extension<Acto
 #[utoipa::path(post, path = "/api/v1/products/{id}/status", tag = "products", params(("id" = String, Path, description = "Data product id")), request_body = StatusChange,
     responses((status = 200, body = PublishResult), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn change_status(State(s): State<AppState>, Extension(actor): Extension<Actor>, Path(id): Path<String>, pre: Preconditions, ApiJson(change): ApiJson<StatusChange>) -> ApiResult<Response> {
+pub async fn change_status(
+    State(s): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    pre: Preconditions,
+    ApiJson(change): ApiJson<StatusChange>,
+) -> ApiResult<Response> {
     let revision = pre.if_match.or(change.revision);
-    let result = s.workbench.change_status(&actor, &id, &change.status, revision).await?;
+    let result = s
+        .workbench
+        .change_status(&actor, &id, &change.status, revision)
+        .await?;
     Ok(published(StatusCode::OK, result))
 }
 
@@ -141,8 +239,20 @@ pub struct PortQuery {
 /// Output ports across the mesh, for picking upstream input ports.
 #[utoipa::path(get, path = "/api/v1/ports", tag = "products", params(PortQuery),
     responses((status = 200, body = Vec<PortRef>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
-pub async fn ports(State(s): State<AppState>, Extension(actor): Extension<Actor>, ApiQuery(q): ApiQuery<PortQuery>) -> ApiResult<Json<Vec<PortRef>>> {
-    Ok(Json(s.workbench.port_options(&actor, q.q.as_deref().unwrap_or_default(), q.limit.unwrap_or(50)).await?))
+pub async fn ports(
+    State(s): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    ApiQuery(q): ApiQuery<PortQuery>,
+) -> ApiResult<Json<Vec<PortRef>>> {
+    Ok(Json(
+        s.workbench
+            .port_options(
+                &actor,
+                q.q.as_deref().unwrap_or_default(),
+                q.limit.unwrap_or(50),
+            )
+            .await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -154,7 +264,11 @@ pub struct IdQuery {
 /// Whether a new product may take this id (valid and not taken).
 #[utoipa::path(get, path = "/api/v1/id-check", tag = "products", params(IdQuery),
     responses((status = 200, body = IdCheck), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
-pub async fn id_check(State(s): State<AppState>, Extension(actor): Extension<Actor>, ApiQuery(q): ApiQuery<IdQuery>) -> ApiResult<Json<IdCheck>> {
+pub async fn id_check(
+    State(s): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    ApiQuery(q): ApiQuery<IdQuery>,
+) -> ApiResult<Json<IdCheck>> {
     Ok(Json(s.workbench.check_product_id(&actor, &q.id).await?))
 }
 

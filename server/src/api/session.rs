@@ -16,15 +16,24 @@ use crate::state::AppState;
 
 /// Who is calling.
 #[utoipa::path(get, path = "/api/v1/me", tag = "session", responses((status = 200, body = SessionView)))]
-pub async fn me(State(state): State<AppState>, Extension(actor): Extension<Actor>) -> ApiResult<Json<SessionView>> {
+pub async fn me(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+) -> ApiResult<Json<SessionView>> {
     Ok(Json(state.workbench.session_view(&actor).await?))
 }
 
 /// Signs in with a username and password; the answer sets the session cookie.
 #[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = SignInInput,
     responses((status = 200, body = SessionView), (status = 403, description = "wrong username or password", body = ErrorBody)))]
-pub async fn sign_in(State(state): State<AppState>, ApiJson(input): ApiJson<SignInInput>) -> ApiResult<Response> {
-    let (secret, actor) = state.workbench.sign_in(&input.username, &input.password).await?;
+pub async fn sign_in(
+    State(state): State<AppState>,
+    ApiJson(input): ApiJson<SignInInput>,
+) -> ApiResult<Response> {
+    let (secret, actor) = state
+        .workbench
+        .sign_in(&input.username, &input.password)
+        .await?;
     let view = state.workbench.session_view(&actor).await?;
     let cookie = session_cookie(Some(&secret), state.settings.secure_cookies);
     Ok(([(header::SET_COOKIE, cookie)], Json(view)).into_response())
@@ -36,7 +45,14 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> ApiR
     if let Some(secret) = cookie(&headers, SESSION_COOKIE) {
         state.workbench.sign_out(&secret).await?;
     }
-    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, session_cookie(None, state.settings.secure_cookies))]).into_response())
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(
+            header::SET_COOKIE,
+            session_cookie(None, state.settings.secure_cookies),
+        )],
+    )
+        .into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -58,14 +74,23 @@ fn safe_next(next: Option<&str>) -> String {
 /// The sign-in page's form post.
 pub async fn sign_in_form(State(state): State<AppState>, Form(form): Form<SignInForm>) -> Response {
     let next = safe_next(form.next.as_deref());
-    match state.workbench.sign_in(&form.username, &form.password).await {
+    match state
+        .workbench
+        .sign_in(&form.username, &form.password)
+        .await
+    {
         Ok((secret, _)) => {
             let cookie = session_cookie(Some(&secret), state.settings.secure_cookies);
             ([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response()
         }
         Err(e) => {
             let message: views::ApiError = e.into();
-            let target = format!("/signin?error={}&next={}&username={}", encode(&message.message), encode(&next), encode(&form.username));
+            let target = format!(
+                "/signin?error={}&next={}&username={}",
+                encode(&message.message),
+                encode(&next),
+                encode(&form.username)
+            );
             Redirect::to(&target).into_response()
         }
     }
@@ -76,13 +101,22 @@ pub async fn sign_out_form(State(state): State<AppState>, headers: HeaderMap) ->
     if let Some(secret) = cookie(&headers, SESSION_COOKIE) {
         let _ = state.workbench.sign_out(&secret).await;
     }
-    ([(header::SET_COOKIE, session_cookie(None, state.settings.secure_cookies))], Redirect::to("/signin?signed_out=1")).into_response()
+    (
+        [(
+            header::SET_COOKIE,
+            session_cookie(None, state.settings.secure_cookies),
+        )],
+        Redirect::to("/signin?signed_out=1"),
+    )
+        .into_response()
 }
 
 fn encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             other => format!("%{other:02X}"),
         })
         .collect()

@@ -87,29 +87,125 @@ pub fn contract_json(id: &str) -> Value {
 impl TestApp {
     pub async fn spawn() -> TestApp {
         let db = TestDb::from_env().await;
-        let workbench = Workbench::new(db.store.clone(), WorkbenchConfig { anonymous_read: false, admin_token: Some(ADMIN_TOKEN.to_owned()) });
+        let workbench = Workbench::new(
+            db.store.clone(),
+            WorkbenchConfig {
+                anonymous_read: false,
+                admin_token: Some(ADMIN_TOKEN.to_owned()),
+            },
+        );
         let system = Actor::system();
         for (id, name) in [("sales", "Sales"), ("shop", "Shop"), ("finance", "Finance")] {
-            workbench.create_domain(&system, &DomainInput { id: id.to_owned(), name: name.to_owned(), description: String::new(), parent_id: None, color: None }).await.unwrap();
+            workbench
+                .create_domain(
+                    &system,
+                    &DomainInput {
+                        id: id.to_owned(),
+                        name: name.to_owned(),
+                        description: String::new(),
+                        parent_id: None,
+                        color: None,
+                    },
+                )
+                .await
+                .unwrap();
         }
-        for (id, domain) in [("sales-analytics", "sales"), ("shop-team", "shop"), ("finance-core", "finance")] {
-            workbench.create_team(&system, &TeamInput { id: id.to_owned(), name: id.to_owned(), description: String::new(), domain_id: domain.to_owned() }).await.unwrap();
+        for (id, domain) in [
+            ("sales-analytics", "sales"),
+            ("shop-team", "shop"),
+            ("finance-core", "finance"),
+        ] {
+            workbench
+                .create_team(
+                    &system,
+                    &TeamInput {
+                        id: id.to_owned(),
+                        name: id.to_owned(),
+                        description: String::new(),
+                        domain_id: domain.to_owned(),
+                    },
+                )
+                .await
+                .unwrap();
         }
         let mut tokens = Vec::new();
         for (user, team) in [("alice", "sales-analytics"), ("bob", "finance-core")] {
-            workbench.create_user(&system, &UserInput { username: user.to_owned(), display_name: user.to_owned(), email: None, password: Some(PASSWORD.to_owned()), is_admin: false }).await.unwrap();
-            workbench.set_member(&system, team, user, &MemberInput { role: String::from("owner") }).await.unwrap();
-            let actor = workbench.authenticate_session(&workbench.sign_in(user, PASSWORD).await.unwrap().0).await.unwrap().unwrap();
-            tokens.push(workbench.create_token(&actor, &TokenInput { name: String::from("tests"), team_id: None }).await.unwrap().secret);
+            workbench
+                .create_user(
+                    &system,
+                    &UserInput {
+                        username: user.to_owned(),
+                        display_name: user.to_owned(),
+                        email: None,
+                        password: Some(PASSWORD.to_owned()),
+                        is_admin: false,
+                    },
+                )
+                .await
+                .unwrap();
+            workbench
+                .set_member(
+                    &system,
+                    team,
+                    user,
+                    &MemberInput {
+                        role: String::from("owner"),
+                    },
+                )
+                .await
+                .unwrap();
+            let actor = workbench
+                .authenticate_session(&workbench.sign_in(user, PASSWORD).await.unwrap().0)
+                .await
+                .unwrap()
+                .unwrap();
+            tokens.push(
+                workbench
+                    .create_token(
+                        &actor,
+                        &TokenInput {
+                            name: String::from("tests"),
+                            team_id: None,
+                        },
+                    )
+                    .await
+                    .unwrap()
+                    .secret,
+            );
         }
         // The upstream contract every test product reads.
-        let orders = workbench::SourceDoc::parse(&fixture("dataproducts/shop-orders.odcs.yaml")).unwrap();
-        workbench.publish(&system, workbench::Submission { product: None, contracts: vec![orders], expect: workbench::Expect::New, mode: workbench::Mode::Checked, team: Some(String::from("shop-team")) }).await.unwrap();
+        let orders =
+            workbench::SourceDoc::parse(&fixture("dataproducts/shop-orders.odcs.yaml")).unwrap();
+        workbench
+            .publish(
+                &system,
+                workbench::Submission {
+                    product: None,
+                    contracts: vec![orders],
+                    expect: workbench::Expect::New,
+                    mode: workbench::Mode::Checked,
+                    team: Some(String::from("shop-team")),
+                },
+            )
+            .await
+            .unwrap();
         let upstream = json!({
             "apiVersion": "v1.1.0", "kind": "DataProduct", "id": "shop.orders", "name": "Shop orders", "version": "1.0.0", "status": "active", "domain": "shop",
             "team": { "name": "shop-team" }, "outputPorts": [{ "name": "orders", "type": "table", "version": "1.0.0", "contractId": "urn:datacontract:shop:orders" }]
         });
-        workbench.publish(&system, workbench::Submission { product: Some(workbench::SourceDoc::from_value(upstream).unwrap()), contracts: Vec::new(), expect: workbench::Expect::New, mode: workbench::Mode::Checked, team: None }).await.unwrap();
+        workbench
+            .publish(
+                &system,
+                workbench::Submission {
+                    product: Some(workbench::SourceDoc::from_value(upstream).unwrap()),
+                    contracts: Vec::new(),
+                    expect: workbench::Expect::New,
+                    mode: workbench::Mode::Checked,
+                    team: None,
+                },
+            )
+            .await
+            .unwrap();
 
         let state = AppState {
             workbench: workbench.clone(),
@@ -118,14 +214,27 @@ impl TestApp {
         };
         let bob = tokens.pop().unwrap();
         let alice = tokens.pop().unwrap();
-        TestApp { router: server::app(state), workbench, alice, bob, db }
+        TestApp {
+            router: server::app(state),
+            workbench,
+            alice,
+            bob,
+            db,
+        }
     }
 
     pub async fn finish(self) {
         self.db.finish().await;
     }
 
-    pub async fn request_bytes(&self, method: Method, path: &str, token: Option<&str>, headers: &[(&str, &str)], body: Vec<u8>) -> Reply {
+    pub async fn request_bytes(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> Reply {
         let mut builder = http::Request::builder().method(method).uri(path);
         if let Some(t) = token {
             builder = builder.header("authorization", format!("Bearer {t}"));
@@ -133,39 +242,83 @@ impl TestApp {
         for (k, v) in headers {
             builder = builder.header(*k, *v);
         }
-        let response = self.router.clone().oneshot(builder.body(Body::from(body)).unwrap()).await.unwrap();
+        let response = self
+            .router
+            .clone()
+            .oneshot(builder.body(Body::from(body)).unwrap())
+            .await
+            .unwrap();
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 
-    pub async fn request(&self, method: Method, path: &str, token: Option<&str>, headers: &[(&str, &str)], body: &str) -> Reply {
-        self.request_bytes(method, path, token, headers, body.as_bytes().to_vec()).await
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> Reply {
+        self.request_bytes(method, path, token, headers, body.as_bytes().to_vec())
+            .await
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
         self.request(Method::GET, path, token, &[], "").await
     }
 
-    pub async fn send_json(&self, method: Method, path: &str, token: Option<&str>, body: &Value) -> Reply {
+    pub async fn send_json(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: &Value,
+    ) -> Reply {
         self.send_json_with(method, path, token, body, &[]).await
     }
 
-    pub async fn send_json_with(&self, method: Method, path: &str, token: Option<&str>, body: &Value, headers: &[(&str, &str)]) -> Reply {
+    pub async fn send_json_with(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: &Value,
+        headers: &[(&str, &str)],
+    ) -> Reply {
         let mut all = vec![("content-type", "application/json")];
         all.extend_from_slice(headers);
-        self.request(method, path, token, &all, &body.to_string()).await
+        self.request(method, path, token, &all, &body.to_string())
+            .await
     }
 
-    pub async fn send_raw(&self, method: Method, path: &str, token: Option<&str>, content_type: &str, body: &str) -> Reply {
-        self.request(method, path, token, &[("content-type", content_type)], body).await
+    pub async fn send_raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: &str,
+    ) -> Reply {
+        self.request(method, path, token, &[("content-type", content_type)], body)
+            .await
     }
 
     /// Registers `id` for `team` (with a contract for its output port).
     pub async fn create_product(&self, id: &str, team: &str) {
-        let contract = contract_json(&format!("urn:datacontract:sales:{}", id.trim_start_matches("sales.")));
+        let contract = contract_json(&format!(
+            "urn:datacontract:sales:{}",
+            id.trim_start_matches("sales.")
+        ));
         let bundle = json!({ "product": product_json(id, team), "contracts": [contract] });
-        self.send_json(Method::POST, "/api/v1/products", Some(ADMIN_TOKEN), &bundle).await.expect(StatusCode::CREATED);
+        self.send_json(Method::POST, "/api/v1/products", Some(ADMIN_TOKEN), &bundle)
+            .await
+            .expect(StatusCode::CREATED);
     }
 }

@@ -10,7 +10,10 @@ fn fixture(path: &str) -> String {
 }
 
 fn summary(findings: &[Finding]) -> Vec<String> {
-    findings.iter().map(|f| format!("{} {} {}", f.severity.as_str(), f.rule, f.path)).collect()
+    findings
+        .iter()
+        .map(|f| format!("{} {} {}", f.severity.as_str(), f.rule, f.path))
+        .collect()
 }
 
 #[track_caller]
@@ -45,12 +48,13 @@ outputPorts:
 
 #[test]
 fn shared_fixtures_are_clean() {
-    for path in ["dataproducts/customer-revenue.odps.yaml"] {
-        let (value, _) = parse_document(&fixture(path)).unwrap();
-        let check = check_product(&value);
-        assert!(check.findings.is_empty(), "{path}: {:#?}", check.findings);
-    }
-    for path in ["contracts/odcs-v3-customer-revenue.v1.yaml", "dataproducts/shop-orders.odcs.yaml"] {
+    let (value, _) = parse_document(&fixture("dataproducts/customer-revenue.odps.yaml")).unwrap();
+    let check = check_product(&value);
+    assert!(check.findings.is_empty(), "{:#?}", check.findings);
+    for path in [
+        "contracts/odcs-v3-customer-revenue.v1.yaml",
+        "dataproducts/shop-orders.odcs.yaml",
+    ] {
         let (value, _) = parse_document(&fixture(path)).unwrap();
         let check = check_contract(&value);
         let errors: Vec<_> = check.findings.iter().filter(|f| f.is_error()).collect();
@@ -63,11 +67,15 @@ fn fixture_round_trips_through_the_typed_model() {
     let (value, _) = parse_document(&fixture("dataproducts/customer-revenue.odps.yaml")).unwrap();
     let doc: DataProductDoc = serde_json::from_value(value.clone()).unwrap();
     assert_eq!(serde_json::to_value(&doc).unwrap(), value);
-    let (value, _) = parse_document(&fixture("contracts/odcs-v3-customer-revenue.v1.yaml")).unwrap();
+    let (value, _) =
+        parse_document(&fixture("contracts/odcs-v3-customer-revenue.v1.yaml")).unwrap();
     let doc: DataContractDoc = serde_json::from_value(value.clone()).unwrap();
     assert_eq!(serde_json::to_value(&doc).unwrap(), value);
     assert_eq!(doc.fields().len(), 5);
-    assert_eq!(doc.sla("latency").map(|s| s.display_value()), Some(String::from("1 d")));
+    assert_eq!(
+        doc.sla("latency").map(|s| s.display_value()),
+        Some(String::from("1 d"))
+    );
 }
 
 #[test]
@@ -109,10 +117,12 @@ fn missing_fields_are_reported_once_with_meshworks_wording() {
 
 #[test]
 fn ids_and_port_names_are_checked() {
-    let yaml = MINIMAL.replace("id: sales.orders", "id: \"sales orders\"").replace(
-        "  - name: orders-table",
-        "  - name: orders-table\n    type: table\n    version: 2.0.0\n  - name: Orders-Table",
-    );
+    let yaml = MINIMAL
+        .replace("id: sales.orders", "id: \"sales orders\"")
+        .replace(
+            "  - name: orders-table",
+            "  - name: orders-table\n    type: table\n    version: 2.0.0\n  - name: Orders-Table",
+        );
     check_product_yaml(
         &yaml,
         &["error id-format /id", "error duplicate /outputPorts/1/name"],
@@ -124,7 +134,13 @@ fn input_ports_need_a_contract_or_an_external_source() {
     let yaml = format!(
         "{MINIMAL}inputPorts:\n  - name: a\n    contractId: urn:datacontract:shop:orders\n  - name: b\n  - name: c\n    customProperties:\n      - property: externalSource\n        value: salesforce.accounts\n  - name: d\n    contractId: urn:datacontract:sales:orders\n"
     );
-    check_product_yaml(&yaml, &["error input-port /inputPorts/1/contractId", "error self-reference /inputPorts/3/contractId"]);
+    check_product_yaml(
+        &yaml,
+        &[
+            "error input-port /inputPorts/1/contractId",
+            "error self-reference /inputPorts/3/contractId",
+        ],
+    );
 }
 
 #[test]
@@ -135,7 +151,8 @@ fn unknown_fields_and_wrong_kinds_are_schema_findings() {
 
 #[test]
 fn odd_unicode_is_refused_in_names_and_tags() {
-    let yaml = MINIMAL.replace("name: Orders", "name: \"Ord\\u202Eers\"") + "tags: [\"ok\", \"bad\\u0000tag\"]\n";
+    let yaml = MINIMAL.replace("name: Orders", "name: \"Ord\\u202Eers\"")
+        + "tags: [\"ok\", \"bad\\u0000tag\"]\n";
     check_product_yaml(&yaml, &["error text /name", "error tag /tags/1"]);
 }
 
@@ -183,10 +200,18 @@ slaProperties:
 
 #[test]
 fn contract_findings_name_their_document() {
-    let (value, _) = parse_document("apiVersion: v2.2.0\nkind: DataContract\nid: c1\nversion: '1'\n").unwrap();
+    let (value, _) =
+        parse_document("apiVersion: v2.2.0\nkind: DataContract\nid: c1\nversion: '1'\n").unwrap();
     let check = check_contract(&value);
-    assert!(check.findings.iter().all(|f| f.document == "contract:c1"), "{:#?}", check.findings);
-    assert_eq!(summary(&check.findings), ["error api-version /apiVersion", "error semver /version"]);
+    assert!(
+        check.findings.iter().all(|f| f.document == "contract:c1"),
+        "{:#?}",
+        check.findings
+    );
+    assert_eq!(
+        summary(&check.findings),
+        ["error api-version /apiVersion", "error semver /version"]
+    );
 }
 
 #[test]
