@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
-    let q = move |k: &str| query.with(|q| q.get(k).unwrap_or_default());
+    let q = move |k: &str| query.with_untracked(|q| q.get(k).unwrap_or_default());
     let error = q("error");
     let next = {
         let n = q("next");

@@ -5,7 +5,7 @@ use domain::ProductType;
 use domain::odps::{Description, Team};
 use leptos::prelude::*;
 
-use super::ctx::WizardCtx;
+use super::ctx::{WizardCtx, choice};
 use super::state::{suggested_id, sync_contract_ids};
 
 #[component]
@@ -16,6 +16,9 @@ pub fn Basics() -> impl IntoView {
     let text = move |f: fn(&views::WizardState) -> Option<String>| {
         move || s.with(|s| f(s).unwrap_or_default())
     };
+    let team = move || s.with(|s| s.product.team_name().unwrap_or_default().to_owned());
+    let domain = move || s.with(|s| s.product.domain.clone().unwrap_or_default());
+    let kind = move || s.with(|s| s.product.product_type.as_deref().and_then(|t| ProductType::parse(t).ok()).map(|t| t.as_str().to_owned()).unwrap_or_default());
     let set_name = move |ev| {
         let name = event_target_value(&ev);
         ctx.update(|st| {
@@ -152,23 +155,23 @@ pub fn Basics() -> impl IntoView {
             </div>
             <div class="field">
                 <label for="product-team">"Owning team"</label>
-                <select id="product-team" on:change=set_team prop:value=move || s.with(|s| s.product.team_name().unwrap_or_default().to_owned())>
+                <select id="product-team" on:change=set_team prop:value=team>
                     <option value="" disabled=true>"Choose a team"</option>
-                    {ctx.teams.get_value().into_iter().map(|(id, name, _)| view! { <option value=id.clone()>{name}</option> }).collect_view()}
+                    {ctx.teams.get_value().into_iter().map(|(id, name, _)| choice(id, name, team)).collect_view()}
                 </select>
             </div>
             <div class="field">
                 <label for="product-domain">"Domain"</label>
-                <select id="product-domain" on:change=set_domain prop:value=text(|s| s.product.domain.clone())>
+                <select id="product-domain" on:change=set_domain prop:value=domain>
                     <option value="" disabled=true>"Choose a domain"</option>
-                    {ctx.domains.get_value().into_iter().map(|(id, name, _)| view! { <option value=id.clone()>{name}</option> }).collect_view()}
+                    {ctx.domains.get_value().into_iter().map(|(id, name, _)| choice(id, name, domain)).collect_view()}
                 </select>
             </div>
             <div class="field">
                 <label for="product-type">"Type"</label>
-                <select id="product-type" prop:value=text(|s| s.product.product_type.clone())
+                <select id="product-type" prop:value=kind
                     on:change=move |ev| { let v = event_target_value(&ev); ctx.update(|st| st.product.product_type = Some(v)); }>
-                    {ProductType::ALL.iter().map(|t| view! { <option value=t.as_str()>{t.label()}</option> }).collect_view()}
+                    {ProductType::ALL.iter().map(|t| choice(t.as_str(), t.label(), kind)).collect_view()}
                 </select>
             </div>
             <div class="field">

@@ -142,6 +142,9 @@ impl WizardCtx {
     #[cfg(feature = "hydrate")]
     fn persist(&self, state: WizardState) {
         let ctx = *self;
+        if ctx.published.get_untracked() {
+            return;
+        }
         ctx.validate(state.clone());
         leptos::task::spawn_local(async move {
             ctx.save.set(SaveStatus::Saving);
@@ -195,4 +198,18 @@ fn remember_draft_in_url(id: &str) {
             Some(&format!("{path}?draft={id}")),
         );
     }
+}
+
+/// An `<option>` that is selected while `current()` equals its value. Selects need this rather
+/// than `prop:value` alone: an element's properties are set before its children exist, so a
+/// select built on the client would otherwise show its first option.
+pub fn choice(
+    value: impl Into<String>,
+    label: impl Into<String>,
+    current: impl Fn() -> String + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let value = value.into();
+    let (a, b) = (value.clone(), value.clone());
+    let again = current.clone();
+    view! { <option value=value selected=move || current() == a prop:selected=move || again() == b>{label.into()}</option> }
 }

@@ -4,7 +4,7 @@
 use domain::PortType;
 use leptos::prelude::*;
 
-use super::ctx::WizardCtx;
+use super::ctx::{WizardCtx, choice};
 use super::state::{
     SERVER_TYPES, add_output_port, remove_output_port, server_field, set_server_field,
     set_server_type, sync_contract_ids,
@@ -45,6 +45,7 @@ fn PortRow(i: usize) -> impl IntoView {
         })
     };
     let id = |name: &str| format!("port-{i}-{name}");
+    let kind = port(|p| p.port_type.as_deref().and_then(|t| PortType::parse(t).ok()).map(|t| t.as_str().to_owned()).unwrap_or_default());
     view! {
         <fieldset class="port-editor" data-port-index=i>
             <legend>{move || format!("Output port {}", i + 1)}</legend>
@@ -56,9 +57,9 @@ fn PortRow(i: usize) -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for=id("type")>"Type"</label>
-                    <select id=id("type") prop:value=port(|p| p.port_type.clone().unwrap_or_default())
+                    <select id=id("type") prop:value=kind
                         on:change=move |ev| { let v = event_target_value(&ev); ctx.update(|st| if let Some(p) = st.product.output_ports.get_mut(i) { p.port_type = Some(v); }); }>
-                        {PortType::ALL.iter().map(|t| view! { <option value=t.as_str()>{t.label()}</option> }).collect_view()}
+                        {PortType::ALL.iter().map(|t| choice(t.as_str(), t.label(), kind)).collect_view()}
                     </select>
                 </div>
                 <div class="field">
@@ -70,7 +71,7 @@ fn PortRow(i: usize) -> impl IntoView {
                     <label for=id("server")>"Served from"</label>
                     <select id=id("server") prop:value=server_type
                         on:change=move |ev| { let v = event_target_value(&ev); ctx.restructure(|st| if let Some(c) = st.contracts.get_mut(i) { set_server_type(c, &v); }); }>
-                        {SERVER_TYPES.iter().map(|(v, label, _)| view! { <option value=*v>{*label}</option> }).collect_view()}
+                        {SERVER_TYPES.iter().map(|(v, label, _)| choice(*v, *label, server_type)).collect_view()}
                     </select>
                 </div>
                 {move || {

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
-use super::ctx::WizardCtx;
+use super::ctx::{WizardCtx, choice};
 use super::state::{STEPS, documents_yaml, step_of};
 use crate::api::wizard::publish_wizard;
 use crate::error::UiError;
@@ -40,6 +40,7 @@ pub fn Review() -> impl IntoView {
         });
     };
     let yaml = Memo::new(move |_| s.with(documents_yaml));
+    let status = move || s.with(|s| s.product.status.clone().unwrap_or_default());
     let findings = move || ctx.findings();
     let blocking = move || findings().iter().filter(|f| f.is_error()).count();
     view! {
@@ -79,10 +80,8 @@ pub fn Review() -> impl IntoView {
                 <label for="publish-status">"Publish as"</label>
                 <select id="publish-status" prop:value=move || s.with(|s| s.product.status.clone().unwrap_or_default())
                     on:change=move |ev| { let v = event_target_value(&ev); ctx.update(|st| st.product.status = Some(v)); }>
-                    <option value="active">"Active: ready for consumers"</option>
-                    <option value="draft">"Draft: visible, not ready yet"</option>
-                    <option value="proposed">"Proposed: an idea to discuss"</option>
-                    <option value="deprecated">"Deprecated"</option>
+                    {[("active", "Active: ready for consumers"), ("draft", "Draft: visible, not ready yet"), ("proposed", "Proposed: an idea to discuss"), ("deprecated", "Deprecated")]
+                        .into_iter().map(|(v, l)| choice(v, l, status)).collect_view()}
                 </select>
             </div>
         </div>

@@ -6,7 +6,7 @@ use domain::odcs::{DataContractDoc, SchemaObject, SchemaProperty};
 use domain::{Classification, LogicalType};
 use leptos::prelude::*;
 
-use super::ctx::WizardCtx;
+use super::ctx::{WizardCtx, choice};
 use super::state::sync_contract_ids;
 use crate::components::icons::Icon;
 
@@ -181,13 +181,15 @@ fn FieldRow(p: usize, o: usize, f: usize, last: bool) -> impl IntoView {
             n
         }
     };
+    let logical = read(|x| x.logical_type.as_deref().and_then(|t| LogicalType::parse(t).ok()).map(|t| t.as_str().to_owned()).unwrap_or_default());
+    let class = read(|x| x.classification.as_deref().and_then(|c| Classification::parse(c).ok()).map(|c| c.as_str().to_owned()).unwrap_or_default());
     view! {
         <tr data-field-index=f>
             <td><input aria-label=move || format!("Name of {}", label()) prop:value=read(|x| x.name.clone()) spellcheck="false" class="field-name"
                 on:input=move |ev| { let v = event_target_value(&ev).trim().to_owned(); write(Box::new(move |x| x.name = v)); }/></td>
-            <td><select aria-label=move || format!("Logical type of {}", label()) prop:value=read(|x| x.logical_type.clone().unwrap_or_default())
+            <td><select aria-label=move || format!("Logical type of {}", label()) prop:value=logical
                 on:change=move |ev| { let v = event_target_value(&ev); write(Box::new(move |x| x.logical_type = Some(v))); }>
-                {LogicalType::ALL.iter().map(|t| view! { <option value=t.as_str()>{t.as_str()}</option> }).collect_view()}
+                {LogicalType::ALL.iter().map(|t| choice(t.as_str(), t.as_str(), logical)).collect_view()}
             </select></td>
             <td><input aria-label=move || format!("Physical type of {}", label()) prop:value=read(|x| x.physical_type.clone().unwrap_or_default()) placeholder="VARCHAR" class="narrow"
                 on:input=move |ev| { let v = event_target_value(&ev); write(Box::new(move |x| x.physical_type = if v.is_empty() { None } else { Some(v) })); }/></td>
@@ -208,10 +210,10 @@ fn FieldRow(p: usize, o: usize, f: usize, last: bool) -> impl IntoView {
                         }
                     });
                 }/></td>
-            <td><select aria-label=move || format!("Classification of {}", label()) prop:value=read(|x| x.classification.clone().unwrap_or_default())
+            <td><select aria-label=move || format!("Classification of {}", label()) prop:value=class
                 on:change=move |ev| { let v = event_target_value(&ev); write(Box::new(move |x| x.classification = if v.is_empty() { None } else { Some(v) })); }>
-                <option value="">"—"</option>
-                {Classification::ALL.iter().map(|c| view! { <option value=c.as_str()>{c.label()}</option> }).collect_view()}
+                {choice("", "—", class)}
+                {Classification::ALL.iter().map(|c| choice(c.as_str(), c.label(), class)).collect_view()}
             </select></td>
             <td><input type="checkbox" aria-label=move || format!("{} holds personal data", label()) prop:checked=flag(|x| x.is_pii())
                 on:change=move |ev| { let v = event_target_checked(&ev); write(Box::new(move |x| x.set_pii(v))); }/></td>

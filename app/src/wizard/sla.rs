@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::ctx::WizardCtx;
+use super::ctx::{WizardCtx, choice};
 use super::state::{METRICS, OPERATORS, RuleForm, UNITS, rules, set_rules, set_sla, sla_value};
 use crate::components::icons::Icon;
 
@@ -66,6 +66,10 @@ fn Duration(p: usize, property: &'static str, label: &'static str) -> impl IntoV
         })
     };
     let default_unit = if property == "retention" { "y" } else { "d" };
+    let unit = move || {
+        let u = current().1;
+        if u.is_empty() { default_unit.to_owned() } else { u }
+    };
     let value_id = format!("sla-{p}-{property}");
     let unit_id = format!("sla-{p}-{property}-unit");
     view! {
@@ -84,7 +88,7 @@ fn Duration(p: usize, property: &'static str, label: &'static str) -> impl IntoV
                         let value = current().0;
                         ctx.update(|st| if let Some(c) = st.contracts.get_mut(p) { set_sla(c, property, &value, Some(&unit)); });
                     }>
-                    {UNITS.iter().map(|(v, l)| view! { <option value=*v>{*l}</option> }).collect_view()}
+                    {UNITS.iter().map(|(v, l)| choice(*v, *l, unit)).collect_view()}
                 </select>
             </div>
         </div>
@@ -138,16 +142,16 @@ fn Rules(p: usize) -> impl IntoView {
                             <li class="rule-row">
                                 <select aria-label=format!("Rule {}: applies to", i + 1) prop:value=read(|r| r.field.clone())
                                     on:change=move |ev| { let v = event_target_value(&ev); change(i, Box::new(move |r| r.field = v)); }>
-                                    <option value="">"Whole object"</option>
-                                    {fields().into_iter().map(|f| view! { <option value=f.clone()>{f.clone()}</option> }).collect_view()}
+                                    {choice("", "Whole object", read(|r| r.field.clone()))}
+                                    {fields().into_iter().map(|f| choice(f.clone(), f, read(|r| r.field.clone()))).collect_view()}
                                 </select>
                                 <select aria-label=format!("Rule {}: metric", i + 1) prop:value=read(|r| r.metric.clone())
                                     on:change=move |ev| { let v = event_target_value(&ev); change(i, Box::new(move |r| r.metric = v)); }>
-                                    {METRICS.iter().map(|(v, l)| view! { <option value=*v>{*l}</option> }).collect_view()}
+                                    {METRICS.iter().map(|(v, l)| choice(*v, *l, read(|r| r.metric.clone()))).collect_view()}
                                 </select>
                                 <select aria-label=format!("Rule {}: comparison", i + 1) prop:value=read(|r| r.operator.clone())
                                     on:change=move |ev| { let v = event_target_value(&ev); change(i, Box::new(move |r| r.operator = v)); }>
-                                    {OPERATORS.iter().map(|(v, l)| view! { <option value=*v>{*l}</option> }).collect_view()}
+                                    {OPERATORS.iter().map(|(v, l)| choice(*v, *l, read(|r| r.operator.clone()))).collect_view()}
                                 </select>
                                 <input aria-label=format!("Rule {}: value", i + 1) class="narrow" inputmode="decimal" prop:value=read(|r| r.value.clone())
                                     on:input=move |ev| { let v = event_target_value(&ev); change(i, Box::new(move |r| r.value = v)); }/>

@@ -4,7 +4,7 @@
 
 use domain::odcs::{DataContractDoc, QualityRule, SchemaProperty, SlaProperty};
 use domain::odps::{DataProductDoc, OutputPort, Team};
-use domain::{Finding, check_contract, check_product, slugify};
+use domain::{Finding, check_contract_rules, check_product_rules, slugify};
 use serde_json::{Value, json};
 use views::WizardState;
 
@@ -452,11 +452,11 @@ pub fn set_rules(contract: &mut DataContractDoc, forms: &[RuleForm]) {
 pub fn local_findings(state: &WizardState) -> Vec<Finding> {
     let mut out = Vec::new();
     if let Ok(value) = serde_json::to_value(&state.product) {
-        out.extend(check_product(&value).findings);
+        out.extend(check_product_rules(&value).findings);
     }
     for contract in &state.contracts {
         if let Ok(value) = serde_json::to_value(contract) {
-            out.extend(check_contract(&value).findings);
+            out.extend(check_contract_rules(&value).findings);
         }
     }
     if state.product.team_name().is_none() {

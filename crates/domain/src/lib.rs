@@ -21,5 +21,5 @@ pub use finding::{Finding, Severity};
 pub use id::{DocumentId, IdError, Slug, slugify};
 pub use odcs::DataContractDoc;
 pub use odps::DataProductDoc;
-pub use validate::{ContractCheck, ProductCheck, check_contract, check_product};
+pub use validate::{ContractCheck, ProductCheck, check_contract, check_contract_rules, check_product, check_product_rules};
 pub use vocab::{Classification, LogicalType, PortType, ProductStatus, ProductType};

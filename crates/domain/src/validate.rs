@@ -41,7 +41,17 @@ pub struct ContractCheck {
 /// and Meshwork's rules. References to other documents are checked by the caller, which knows
 /// the registry.
 pub fn check_product(value: &Value) -> ProductCheck {
-    let mut findings = schema_findings(value, true);
+    product_check(value, true)
+}
+
+/// Meshwork's rules only, without the official schema: the same answer in the browser and on the
+/// server (the wizard renders these findings on both, and they must agree).
+pub fn check_product_rules(value: &Value) -> ProductCheck {
+    product_check(value, false)
+}
+
+fn product_check(value: &Value, schema: bool) -> ProductCheck {
+    let mut findings = if schema { schema_findings(value, true) } else { Vec::new() };
     let (doc, removed) = typed::<DataProductDoc>(value, "product", &mut findings);
     if let Some(doc) = &doc {
         let mut own = Vec::new();
@@ -54,11 +64,20 @@ pub fn check_product(value: &Value) -> ProductCheck {
 
 /// Checks a data contract document: the official schema and Meshwork's rules.
 pub fn check_contract(value: &Value) -> ContractCheck {
+    contract_check(value, true)
+}
+
+/// Meshwork's contract rules only, without the official schema (see [`check_product_rules`]).
+pub fn check_contract_rules(value: &Value) -> ContractCheck {
+    contract_check(value, false)
+}
+
+fn contract_check(value: &Value, schema: bool) -> ContractCheck {
     let document = format!(
         "contract:{}",
         value.get("id").and_then(Value::as_str).unwrap_or_default()
     );
-    let mut findings = schema_findings(value, false);
+    let mut findings = if schema { schema_findings(value, false) } else { Vec::new() };
     let (doc, removed) = typed::<DataContractDoc>(value, &document, &mut findings);
     if let Some(doc) = &doc {
         let mut own = Vec::new();
