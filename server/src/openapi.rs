@@ -26,7 +26,7 @@ use crate::{api, compat};
         api::products::ports, api::products::id_check,
         api::contracts::list, api::contracts::get, api::contracts::put, api::contracts::document, api::contracts::versions,
         api::drafts::list, api::drafts::create, api::drafts::get, api::drafts::save, api::drafts::delete,
-        api::audit::recent,
+        api::audit::recent, api::audit::settings, api::audit::update_settings,
         compat::put_contract, compat::get_contract, compat::put_product, compat::get_product,
     ),
     modifiers(&Security),
@@ -34,6 +34,7 @@ use crate::{api, compat};
         (name = "products", description = "Data products: search, registration, documents, versions, lifecycle"),
         (name = "contracts", description = "Data contracts (ODCS)"),
         (name = "domains"), (name = "teams"), (name = "users"), (name = "tokens"), (name = "drafts"), (name = "session"), (name = "audit"), (name = "health"),
+        (name = "settings"),
         (name = "compatibility", description = "The Entropy Data API used by datacontract-cli and dataproduct-cli"),
     )
 )]

@@ -144,6 +144,15 @@ crate::view! {
 }
 
 crate::view! {
+    /// Installation-wide settings (platform admins).
+    pub struct SettingsView {
+        /// People who are not signed in may read the catalog. Always on when the server was started
+        /// with `MESHWORK_ANONYMOUS_READ`.
+        pub anonymous_read: bool,
+    }
+}
+
+crate::view! {
     pub struct SignInInput {
         pub username: String,
         pub password: String,
