@@ -6,7 +6,10 @@ pub fn hydrate() {
     leptos::mount::hydrate_body(app::App);
     // Reached only when hydration succeeded: end-to-end tests wait for this marker before
     // interacting, and a hydration error leaves it unset.
-    if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+    if let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    {
         let _ = body.set_attribute("data-hydrated", "true");
     }
 }

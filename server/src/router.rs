@@ -94,7 +94,10 @@ pub fn app(state: AppState) -> Router {
             get(drafts::get).put(drafts::save).delete(drafts::delete),
         )
         .route("/api/v1/audit", get(audit::recent))
-        .route("/api/v1/settings", get(audit::settings).put(audit::update_settings))
+        .route(
+            "/api/v1/settings",
+            get(audit::settings).put(audit::update_settings),
+        )
         .route(
             "/api/datacontracts/{id}",
             get(compat::get_contract).put(compat::put_contract),

@@ -18,7 +18,16 @@ pub fn Basics() -> impl IntoView {
     };
     let team = move || s.with(|s| s.product.team_name().unwrap_or_default().to_owned());
     let domain = move || s.with(|s| s.product.domain.clone().unwrap_or_default());
-    let kind = move || s.with(|s| s.product.product_type.as_deref().and_then(|t| ProductType::parse(t).ok()).map(|t| t.as_str().to_owned()).unwrap_or_default());
+    let kind = move || {
+        s.with(|s| {
+            s.product
+                .product_type
+                .as_deref()
+                .and_then(|t| ProductType::parse(t).ok())
+                .map(|t| t.as_str().to_owned())
+                .unwrap_or_default()
+        })
+    };
     let set_name = move |ev| {
         let name = event_target_value(&ev);
         ctx.update(|st| {

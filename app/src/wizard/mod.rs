@@ -29,9 +29,51 @@ pub fn RegisterPage() -> impl IntoView {
         move || query.with(|q| q.get("draft")),
         |draft| wizard_start(draft, None),
     );
+    let fresh = move || query.with(|q| q.get("draft").is_none());
     view! {
         <Title text="Register a data product"/>
+        {move || fresh().then(|| view! { <Drafts/> })}
         <WizardLoader start=start/>
+    }
+}
+
+/// The user's unfinished registrations, to pick up where they left off.
+#[component]
+fn Drafts() -> impl IntoView {
+    let discard = ServerAction::<crate::api::wizard::DeleteDraft>::new();
+    let drafts = Resource::new(
+        move || discard.version().get(),
+        |_| crate::api::wizard::list_drafts(),
+    );
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let list = drafts.await.unwrap_or_default();
+                (!list.is_empty()).then(|| view! {
+                    <section class="panel drafts" aria-label="Unfinished registrations">
+                        <h2>"Continue where you left off"</h2>
+                        <ul class="link-list">
+                            {list.into_iter().map(|d| {
+                                let href = match &d.product_id {
+                                    Some(id) => format!("/products/{id}/edit?draft={}", d.id),
+                                    None => format!("/register?draft={}", d.id),
+                                };
+                                view! {
+                                    <li>
+                                        <a href=href rel="external">{d.title.clone()}</a>
+                                        <small class="muted">" · saved "<crate::time::RelTime ts=d.updated_at.clone()/></small>
+                                        <ActionForm action=discard attr:class="inline-form">
+                                            <input type="hidden" name="id" value=d.id.clone()/>
+                                            <button type="submit" class="link-button small">"Discard"</button>
+                                        </ActionForm>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                })
+            })}
+        </Transition>
     }
 }
 

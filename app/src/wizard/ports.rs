@@ -45,7 +45,13 @@ fn PortRow(i: usize) -> impl IntoView {
         })
     };
     let id = |name: &str| format!("port-{i}-{name}");
-    let kind = port(|p| p.port_type.as_deref().and_then(|t| PortType::parse(t).ok()).map(|t| t.as_str().to_owned()).unwrap_or_default());
+    let kind = port(|p| {
+        p.port_type
+            .as_deref()
+            .and_then(|t| PortType::parse(t).ok())
+            .map(|t| t.as_str().to_owned())
+            .unwrap_or_default()
+    });
     view! {
         <fieldset class="port-editor" data-port-index=i>
             <legend>{move || format!("Output port {}", i + 1)}</legend>

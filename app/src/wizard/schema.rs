@@ -181,8 +181,20 @@ fn FieldRow(p: usize, o: usize, f: usize, last: bool) -> impl IntoView {
             n
         }
     };
-    let logical = read(|x| x.logical_type.as_deref().and_then(|t| LogicalType::parse(t).ok()).map(|t| t.as_str().to_owned()).unwrap_or_default());
-    let class = read(|x| x.classification.as_deref().and_then(|c| Classification::parse(c).ok()).map(|c| c.as_str().to_owned()).unwrap_or_default());
+    let logical = read(|x| {
+        x.logical_type
+            .as_deref()
+            .and_then(|t| LogicalType::parse(t).ok())
+            .map(|t| t.as_str().to_owned())
+            .unwrap_or_default()
+    });
+    let class = read(|x| {
+        x.classification
+            .as_deref()
+            .and_then(|c| Classification::parse(c).ok())
+            .map(|c| c.as_str().to_owned())
+            .unwrap_or_default()
+    });
     view! {
         <tr data-field-index=f>
             <td><input aria-label=move || format!("Name of {}", label()) prop:value=read(|x| x.name.clone()) spellcheck="false" class="field-name"

@@ -68,7 +68,11 @@ fn Duration(p: usize, property: &'static str, label: &'static str) -> impl IntoV
     let default_unit = if property == "retention" { "y" } else { "d" };
     let unit = move || {
         let u = current().1;
-        if u.is_empty() { default_unit.to_owned() } else { u }
+        if u.is_empty() {
+            default_unit.to_owned()
+        } else {
+            u
+        }
     };
     let value_id = format!("sla-{p}-{property}");
     let unit_id = format!("sla-{p}-{property}-unit");

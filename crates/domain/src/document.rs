@@ -163,7 +163,9 @@ fn scalar_text(value: &Value, indent: usize) -> String {
 fn string_text(s: &str, indent: usize) -> String {
     let literal_ok = s.contains('\n')
         && !s.starts_with([' ', '\t', '\n'])
-        && !s.chars().any(|c| (c.is_control() && c != '\n') || c == '\u{feff}')
+        && !s
+            .chars()
+            .any(|c| (c.is_control() && c != '\n') || c == '\u{feff}')
         && !s.lines().any(|l| l.ends_with([' ', '\t']));
     if !literal_ok {
         return plain_or_quoted(s);
@@ -176,7 +178,10 @@ fn string_text(s: &str, indent: usize) -> String {
         _ => "|+",
     };
     let mut text = String::from(chomp);
-    for line in s.split('\n').take(body.split('\n').count() + trailing.saturating_sub(1)) {
+    for line in s
+        .split('\n')
+        .take(body.split('\n').count() + trailing.saturating_sub(1))
+    {
         text.push('\n');
         if !line.is_empty() {
             text.push_str(&" ".repeat(indent));
@@ -189,22 +194,36 @@ fn string_text(s: &str, indent: usize) -> String {
 /// A plain scalar when that reads back as the same string in YAML 1.1 and 1.2; else JSON-style
 /// double quotes (valid YAML).
 fn plain_or_quoted(s: &str) -> String {
-    if is_plain_safe(s) { s.to_owned() } else { serde_json::to_string(s).unwrap_or_default() }
+    if is_plain_safe(s) {
+        s.to_owned()
+    } else {
+        serde_json::to_string(s).unwrap_or_default()
+    }
 }
 
 fn is_plain_safe(s: &str) -> bool {
-    let Some(first) = s.chars().next() else { return false };
-    if s.trim() != s || s.chars().any(|c| c.is_control() || c == '\u{feff}' || c == '\u{85}') {
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
+    if s.trim() != s
+        || s.chars()
+            .any(|c| c.is_control() || c == '\u{feff}' || c == '\u{85}')
+    {
         return false;
     }
-    if "-?:,[]{}#&*!|>'\"%@`".contains(first) && !(first == '-' && s.len() > 1 && !s.starts_with("- ") && !s.starts_with("--")) {
+    // An indicator character first makes the scalar special, except a '-' that starts a word.
+    let dash_word = first == '-' && s.len() > 1 && !s.starts_with("- ") && !s.starts_with("--");
+    if "-?:,[]{}#&*!|>'\"%@`".contains(first) && !dash_word {
         return false;
     }
     if s.contains(": ") || s.contains(" #") || s.ends_with(':') {
         return false;
     }
     let lower = s.to_ascii_lowercase();
-    const WORDS: &[&str] = &["true", "false", "yes", "no", "on", "off", "y", "n", "null", "~", ".nan", ".inf", "-.inf", "+.inf", "<<", "="];
+    const WORDS: &[&str] = &[
+        "true", "false", "yes", "no", "on", "off", "y", "n", "null", "~", ".nan", ".inf", "-.inf",
+        "+.inf", "<<", "=",
+    ];
     if WORDS.contains(&lower.as_str()) {
         return false;
     }
@@ -223,14 +242,23 @@ fn looks_numeric_or_dated(s: &str) -> bool {
     if (0..4).all(digit) && b.get(4) == Some(&b'-') && digit(5) {
         return true;
     }
-    if let Some(rest) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0o")).or_else(|| t.strip_prefix("0b")) {
+    if let Some(rest) = t
+        .strip_prefix("0x")
+        .or_else(|| t.strip_prefix("0o"))
+        .or_else(|| t.strip_prefix("0b"))
+    {
         return !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     }
     let has_digit = t.chars().any(|c| c.is_ascii_digit());
     if t.contains(':') {
-        return has_digit && t.chars().all(|c| c.is_ascii_digit() || matches!(c, ':' | '.' | '_'));
+        return has_digit
+            && t.chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, ':' | '.' | '_'));
     }
-    has_digit && t.matches('.').count() <= 1 && t.chars().all(|c| c.is_ascii_digit() || matches!(c, '_' | '.' | 'e' | 'E' | '+' | '-'))
+    has_digit
+        && t.matches('.').count() <= 1
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '_' | '.' | 'e' | 'E' | '+' | '-'))
 }
 
 /// `a string`, `a list`, ... for messages about the wrong kind of value.
@@ -280,7 +308,10 @@ mod tests {
         let yaml = to_yaml(&value);
         let back: Value = serde_yaml_ng::from_str(&yaml).unwrap();
         assert_eq!(back, value, "{yaml}");
-        assert!(yaml.contains("createdTs: \"2025-01-15T10:00:00Z\""), "{yaml}");
+        assert!(
+            yaml.contains("createdTs: \"2025-01-15T10:00:00Z\""),
+            "{yaml}"
+        );
         assert!(yaml.contains("version: 1.0.0"), "{yaml}");
         assert!(yaml.contains("text: |\n  line one\n  line two\n"), "{yaml}");
     }

@@ -21,5 +21,8 @@ pub use finding::{Finding, Severity};
 pub use id::{DocumentId, IdError, Slug, slugify};
 pub use odcs::DataContractDoc;
 pub use odps::DataProductDoc;
-pub use validate::{ContractCheck, ProductCheck, check_contract, check_contract_rules, check_product, check_product_rules};
+pub use validate::{
+    ContractCheck, ProductCheck, check_contract, check_contract_rules, check_product,
+    check_product_rules,
+};
 pub use vocab::{Classification, LogicalType, PortType, ProductStatus, ProductType};

@@ -51,7 +51,11 @@ pub fn check_product_rules(value: &Value) -> ProductCheck {
 }
 
 fn product_check(value: &Value, schema: bool) -> ProductCheck {
-    let mut findings = if schema { schema_findings(value, true) } else { Vec::new() };
+    let mut findings = if schema {
+        schema_findings(value, true)
+    } else {
+        Vec::new()
+    };
     let (doc, removed) = typed::<DataProductDoc>(value, "product", &mut findings);
     if let Some(doc) = &doc {
         let mut own = Vec::new();
@@ -77,7 +81,11 @@ fn contract_check(value: &Value, schema: bool) -> ContractCheck {
         "contract:{}",
         value.get("id").and_then(Value::as_str).unwrap_or_default()
     );
-    let mut findings = if schema { schema_findings(value, false) } else { Vec::new() };
+    let mut findings = if schema {
+        schema_findings(value, false)
+    } else {
+        Vec::new()
+    };
     let (doc, removed) = typed::<DataContractDoc>(value, &document, &mut findings);
     if let Some(doc) = &doc {
         let mut own = Vec::new();

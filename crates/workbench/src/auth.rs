@@ -172,15 +172,36 @@ impl Workbench {
 
     pub async fn settings(&self, actor: &Actor) -> Result<views::SettingsView> {
         actor.require_admin("read the settings")?;
-        Ok(views::SettingsView { anonymous_read: self.anonymous_read().await })
+        Ok(views::SettingsView {
+            anonymous_read: self.anonymous_read().await,
+        })
     }
 
     /// Changes the settings (platform admins).
-    pub async fn update_settings(&self, actor: &Actor, settings: &views::SettingsView) -> Result<views::SettingsView> {
+    pub async fn update_settings(
+        &self,
+        actor: &Actor,
+        settings: &views::SettingsView,
+    ) -> Result<views::SettingsView> {
         actor.require_admin("change the settings")?;
-        let value = if settings.anonymous_read { "true" } else { "false" };
-        let event = audit_event(actor, "setting.changed", "setting", "anonymous_read", format!("anonymous reading is now {}", if settings.anonymous_read { "on" } else { "off" }));
-        self.store.set_setting("anonymous_read", value, &event).await?;
+        let value = if settings.anonymous_read {
+            "true"
+        } else {
+            "false"
+        };
+        let event = audit_event(
+            actor,
+            "setting.changed",
+            "setting",
+            "anonymous_read",
+            format!(
+                "anonymous reading is now {}",
+                if settings.anonymous_read { "on" } else { "off" }
+            ),
+        );
+        self.store
+            .set_setting("anonymous_read", value, &event)
+            .await?;
         self.settings(actor).await
     }
 

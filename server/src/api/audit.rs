@@ -12,14 +12,21 @@ use crate::state::AppState;
 
 /// Installation-wide settings (platform admins).
 #[utoipa::path(get, path = "/api/v1/settings", tag = "settings", responses((status = 200, body = SettingsView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn settings(State(s): State<AppState>, Extension(actor): Extension<Actor>) -> ApiResult<Json<SettingsView>> {
+pub async fn settings(
+    State(s): State<AppState>,
+    Extension(actor): Extension<Actor>,
+) -> ApiResult<Json<SettingsView>> {
     Ok(Json(s.workbench.settings(&actor).await?))
 }
 
 /// Changes the settings, such as whether anonymous people may read the catalog (platform admins).
 #[utoipa::path(put, path = "/api/v1/settings", tag = "settings", request_body = SettingsView,
     responses((status = 200, body = SettingsView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn update_settings(State(s): State<AppState>, Extension(actor): Extension<Actor>, crate::extract::ApiJson(input): crate::extract::ApiJson<SettingsView>) -> ApiResult<Json<SettingsView>> {
+pub async fn update_settings(
+    State(s): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    crate::extract::ApiJson(input): crate::extract::ApiJson<SettingsView>,
+) -> ApiResult<Json<SettingsView>> {
     Ok(Json(s.workbench.update_settings(&actor, &input).await?))
 }
 

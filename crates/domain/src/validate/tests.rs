@@ -147,7 +147,11 @@ fn input_ports_need_a_contract_or_an_external_source() {
 fn unknown_fields_and_wrong_kinds_are_schema_findings() {
     let yaml = format!("{MINIMAL}colour: blue\ntags: oops\n");
     // Unknown fields are for the official schema to refuse; the wrong kind Meshwork sees itself.
-    let want: &[&str] = if cfg!(feature = "schema") { &["error schema ", "error schema /tags"] } else { &["error schema /tags"] };
+    let want: &[&str] = if cfg!(feature = "schema") {
+        &["error schema ", "error schema /tags"]
+    } else {
+        &["error schema /tags"]
+    };
     check_product_yaml(&yaml, want);
 }
 
