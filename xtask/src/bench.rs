@@ -20,17 +20,14 @@ pub fn bench(_args: &[String]) -> Result {
     if !exists("/usr/bin/wrk") {
         run("apt-get", &["install", "-y", "wrk"], &[])?;
     }
-    run("cargo", &["leptos", "build", "--release"], &[])?;
     run(
         "cargo",
-        &[
-            "build",
-            "--release",
-            "--package",
-            "server",
-            "--example",
-            "bare_axum",
-        ],
+        &["leptos", "build", "--release", "--precompress"],
+        &[],
+    )?;
+    run(
+        "cargo",
+        &["build", "--release", "--package", "bare-axum"],
         &[],
     )?;
     let binary = "target/release/meshwork";
@@ -162,11 +159,11 @@ pub fn bench(_args: &[String]) -> Result {
         &["-s", &format!("{base}/api/v1/products/sales.orders")],
     )
     .unwrap_or_default();
-    let mut bare = Command::new("target/release/examples/bare_axum")
+    let mut bare = Command::new("target/release/bare-axum")
         .args([format!("127.0.0.1:{bare_port}"), product.len().to_string()])
         .stdout(Stdio::null())
         .spawn()
-        .map_err(|e| format!("bare_axum: {e}"))?;
+        .map_err(|e| format!("bare-axum: {e}"))?;
     std::thread::sleep(Duration::from_millis(500));
     println!("\n## HTTP on loopback (wrk, 2 threads, 32 connections, 10 s)\n");
     println!("| endpoint | requests/s | p50 | p99 |\n|---|---|---|---|");

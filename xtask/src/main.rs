@@ -50,7 +50,7 @@ fn serve(args: &[String]) -> util::Result {
     })?;
     let mut build = vec!["leptos", "build"];
     if !dev {
-        build.push("--release");
+        build.extend(["--release", "--precompress"]);
     }
     util::run("cargo", &build, &[])?;
     let binary = if dev {

@@ -57,7 +57,11 @@ pub fn test(args: &[String]) -> Result {
     )?;
 
     // The real binary, with the optimised WASM, as users run it.
-    run("cargo", &["leptos", "build", "--release"], &[])?;
+    run(
+        "cargo",
+        &["leptos", "build", "--release", "--precompress"],
+        &[],
+    )?;
     let binary = "target/release/meshwork";
     let scratch = std::env::temp_dir().join(format!("meshwork-suite-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&scratch);

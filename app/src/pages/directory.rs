@@ -102,9 +102,19 @@ pub fn DomainPage() -> impl IntoView {
     }
 }
 
+/// The sortable columns of the teams table: (query value, heading).
+const TEAM_COLUMNS: &[(&str, &str)] = &[
+    ("name", "Team"),
+    ("domain", "Domain"),
+    ("members", "Members"),
+    ("products", "Data products"),
+];
+
 #[component]
 pub fn TeamsPage() -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
     let teams = Resource::new(|| (), |_| list_teams());
+    let sort = move || query.with(|q| q.get("sort").unwrap_or_else(|| String::from("name")));
     view! {
         <Title text="Teams"/>
         <div class="page-header"><div><h1>"Teams"</h1><p class="lead">"Every team owns the data products of its domain."</p></div></div>
@@ -112,26 +122,44 @@ pub fn TeamsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match teams.await {
                     Ok(list) if list.is_empty() => view! { <EmptyState title="No teams yet"><p>"A platform admin creates teams with "<code>"POST /api/v1/teams"</code>"."</p></EmptyState> }.into_any(),
-                    Ok(list) => view! {
-                        <div class="table-wrap">
-                            <table class="data-table">
-                                <thead><tr><th scope="col">"Team"</th><th scope="col">"Domain"</th><th scope="col">"Members"</th><th scope="col">"Data products"</th></tr></thead>
-                                <tbody>
-                                    {list.into_iter().map(|t| {
-                                        let style = format!("--domain:{}", t.domain_color);
-                                        view! {
-                                            <tr>
-                                                <td><a href=format!("/teams/{}", t.id)>{t.name}</a><br/><small class="muted">{t.description}</small></td>
-                                                <td style=style><span class="dot" aria-hidden="true"></span><a href=format!("/domains/{}", t.domain_id)>{t.domain_name}</a></td>
-                                                <td>{t.member_count}</td>
-                                                <td><a href=format!("/?team={}", t.id)>{t.product_count}</a></td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                    }.into_any(),
+                    Ok(mut list) => {
+                        let by = sort();
+                        match by.as_str() {
+                            "domain" => list.sort_by(|a, b| a.domain_name.cmp(&b.domain_name).then_with(|| a.name.cmp(&b.name))),
+                            "members" => list.sort_by(|a, b| b.member_count.cmp(&a.member_count).then_with(|| a.name.cmp(&b.name))),
+                            "products" => list.sort_by(|a, b| b.product_count.cmp(&a.product_count).then_with(|| a.name.cmp(&b.name))),
+                            _ => list.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase())),
+                        }
+                        view! {
+                            <div class="table-wrap">
+                                <table class="data-table">
+                                    <thead><tr>
+                                        {TEAM_COLUMNS.iter().map(|(key, heading)| {
+                                            let sorted = by == *key;
+                                            view! {
+                                                <th scope="col" aria-sort=if sorted { "ascending" } else { "none" }>
+                                                    <a href=format!("/teams?sort={key}") class:sorted=sorted>{*heading}{sorted.then_some(" ▾")}</a>
+                                                </th>
+                                            }
+                                        }).collect_view()}
+                                    </tr></thead>
+                                    <tbody>
+                                        {list.into_iter().map(|t| {
+                                            let style = format!("--domain:{}", t.domain_color);
+                                            view! {
+                                                <tr>
+                                                    <td><a href=format!("/teams/{}", t.id)>{t.name}</a><br/><small class="muted">{t.description}</small></td>
+                                                    <td style=style><span class="dot" aria-hidden="true"></span><a href=format!("/domains/{}", t.domain_id)>{t.domain_name}</a></td>
+                                                    <td>{t.member_count}</td>
+                                                    <td><a href=format!("/?team={}", t.id)>{t.product_count}</a></td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }.into_any()
+                    }
                     Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
                 }
             })}

@@ -286,7 +286,20 @@ impl Store {
             .map_err(StoreError::from)
     }
 
-    /// Every stored revision of a product, newest first.
+    /// Every stored revision of a product, newest first, without the document text (see
+    /// [`Store::product_revision`] for one revision's text).
+    pub async fn product_revision_list(&self, id: &str) -> Result<Vec<RevisionRecord>> {
+        let rows = sqlx::query(
+            "SELECT revision, version, status, '' AS source, source_format, created_at, created_by \
+             FROM product_revisions WHERE product_id = $1 ORDER BY revision DESC",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(revision).collect::<Result<_, _>>()?)
+    }
+
+    /// Every stored revision of a product with its text, newest first.
     pub async fn product_revisions(&self, id: &str) -> Result<Vec<RevisionRecord>> {
         let rows = sqlx::query(
             "SELECT * FROM product_revisions WHERE product_id = $1 ORDER BY revision DESC",

@@ -465,6 +465,15 @@ async fn a_publication_stores_products_contracts_and_derived_rows(store: &Store)
             .source,
         "id: p1\n"
     );
+    let light = store.product_revision_list("p1").await.unwrap();
+    assert_eq!(
+        light
+            .iter()
+            .map(|r| (r.revision, r.source.as_str()))
+            .collect::<Vec<_>>(),
+        [(2, ""), (1, "")],
+        "the list leaves the texts out"
+    );
     assert!(store.product_revision("p1", 3).await.unwrap().is_none());
 
     // Changing the contract alone refreshes what the product borrows from it.

@@ -335,7 +335,7 @@ impl Workbench {
                 role: m.role,
             })
             .collect();
-        let versions = versions(&self.store.product_revisions(id).await?);
+        let versions = versions(&self.store.product_revision_list(id).await?);
         let description = doc.description.clone().unwrap_or_default();
         let text = |t: &Option<String>| t.clone().unwrap_or_default();
         let can_edit = actor.is_admin() || actor.is_member_of(&record.row.team_id);
@@ -413,7 +413,7 @@ impl Workbench {
     pub async fn product_versions(&self, actor: &Actor, id: &str) -> Result<Vec<VersionView>> {
         actor.require_read()?;
         self.require_product(id).await?;
-        Ok(versions(&self.store.product_revisions(id).await?))
+        Ok(versions(&self.store.product_revision_list(id).await?))
     }
 
     pub async fn contract_versions(&self, actor: &Actor, id: &str) -> Result<Vec<VersionView>> {

@@ -1,19 +1,32 @@
 //! Markdown to HTML for descriptions, sanitised so that no document can inject script.
 
+use std::sync::OnceLock;
+
 use pulldown_cmark::{Options, Parser, html};
+
+/// The sanitiser is built once: its allow-lists are costly to assemble for every description.
+fn sanitiser() -> &'static ammonia::Builder<'static> {
+    static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    CLEANER.get_or_init(|| {
+        let mut builder = ammonia::Builder::default();
+        builder
+            .link_rel(Some("noopener noreferrer nofollow"))
+            .add_generic_attributes(["align"]);
+        builder
+    })
+}
 
 /// Renders markdown (tables, strikethrough, task lists) and removes anything unsafe: scripts,
 /// event handlers, `javascript:` links, inline styles. Links open safely in a new tab.
 pub fn render(markdown: &str) -> String {
+    if markdown.trim().is_empty() {
+        return String::new();
+    }
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     let mut raw = String::new();
     html::push_html(&mut raw, Parser::new_ext(markdown, options));
-    ammonia::Builder::default()
-        .link_rel(Some("noopener noreferrer nofollow"))
-        .add_generic_attributes(["align"])
-        .clean(&raw)
-        .to_string()
+    sanitiser().clean(&raw).to_string()
 }
 
 /// The first sentence-ish of markdown as plain text, at most `max` characters, for cards.
