@@ -59,6 +59,12 @@ pub enum Command {
         /// The directory to read.
         dir: PathBuf,
     },
+    /// Lay out a graph file (DOT: `a -> b;` edges, `a [width=…, height=…];` nodes, sizes in
+    /// inches) with Meshwork's layered layout, and print node positions like `dot -Tplain`.
+    Layout {
+        /// The graph file.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -127,6 +133,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             _ => unreachable!("`meshwork serve` parses as the serve command"),
         },
         Some(Command::Serve(args)) => serve(args).await,
+        Some(Command::Layout { file }) => layout(&file),
         Some(Command::Migrate(db)) => {
             open(&db).await?;
             println!("the registry schema is up to date");
@@ -283,6 +290,35 @@ pub fn leptos_options(addr: std::net::SocketAddr) -> leptos::config::LeptosOptio
         .build()
 }
 
+/// `meshwork layout FILE`: positions in inches, one `node name x y width height` line each,
+/// between `graph 1 width height` and `stop`, as `dot -Tplain` prints them.
+fn layout(file: &Path) -> anyhow::Result<()> {
+    use std::io::Write;
+    let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let (names, graph) = lineage::dot::parse_plain_dot(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let placed = lineage::layout::layout(&graph, &lineage::layout::LayoutOptions::default());
+    let inch = |v: f64| v / 72.0;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    writeln!(out, "graph 1 {:.3} {:.3}", inch(placed.width), inch(placed.height))?;
+    for (i, p) in placed.nodes.iter().enumerate() {
+        writeln!(
+            out,
+            "node {} {:.3} {:.3} {:.3} {:.3}",
+            names[i],
+            inch(p.x),
+            inch(placed.height - p.y),
+            inch(graph.nodes[i].width),
+            inch(graph.nodes[i].height)
+        )?;
+    }
+    for &(a, b) in &graph.edges {
+        writeln!(out, "edge {} {}", names[a], names[b])?;
+    }
+    writeln!(out, "stop")?;
+    out.flush()?;
+    Ok(())
+}
+
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let url = args.database.url()?;
@@ -301,6 +337,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             .map_err(|e| anyhow::anyhow!("loading the demo: {e}"))?;
         tracing::info!(publications = n, "demo mesh loaded");
     }
+    workbench
+        .start_lineage()
+        .await
+        .map_err(|e| anyhow::anyhow!("loading the lineage graph: {e}"))?;
     let state = AppState {
         workbench,
         leptos_options: leptos_options(args.addr),

@@ -11,6 +11,7 @@ pub mod compat;
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod marquez;
 pub mod openapi;
 pub mod router;
 pub mod state;

@@ -4,14 +4,14 @@ use axum::Json;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{api, compat};
+use crate::{api, compat, marquez};
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Meshwork API",
         version = "1",
-        description = "The self-serve data mesh workbench: data products (ODPS), data contracts (ODCS), domains, teams and tokens.\n\nAuthenticate with `Authorization: Bearer <token>`, `x-api-key: <token>`, or the session cookie of the web UI. Every error has the shape `{\"error\": {\"code\", \"message\", \"findings\", \"current_revision\"}}`."
+        description = "The self-serve data mesh workbench: data products (ODPS), data contracts (ODCS), domains, teams and tokens; lineage (OpenLineage in, Marquez-compatible reads out).\n\nAuthenticate with `Authorization: Bearer <token>`, `x-api-key: <token>`, or the session cookie of the web UI. Every error has the shape `{\"error\": {\"code\", \"message\", \"findings\", \"current_revision\"}}`."
     ),
     paths(
         api::health::healthz, api::health::readyz,
@@ -28,6 +28,10 @@ use crate::{api, compat};
         api::drafts::list, api::drafts::create, api::drafts::get, api::drafts::save, api::drafts::delete,
         api::audit::recent, api::audit::settings, api::audit::update_settings,
         compat::put_contract, compat::get_contract, compat::put_product, compat::get_product,
+        api::lineage::receive, api::lineage::graph, api::lineage::impact, api::lineage::path, api::lineage::domains,
+        api::lineage::cycles, api::lineage::search, api::lineage::drift, api::lineage::freshness,
+        marquez::lineage, marquez::column_lineage, marquez::namespaces, marquez::namespace, marquez::datasets,
+        marquez::dataset, marquez::jobs, marquez::job, marquez::runs, marquez::run,
     ),
     modifiers(&Security),
     tags(
@@ -36,6 +40,8 @@ use crate::{api, compat};
         (name = "domains"), (name = "teams"), (name = "users"), (name = "tokens"), (name = "drafts"), (name = "session"), (name = "audit"), (name = "health"),
         (name = "settings"),
         (name = "compatibility", description = "The Entropy Data API used by datacontract-cli and dataproduct-cli"),
+        (name = "lineage", description = "OpenLineage ingestion and the lineage graph: neighbourhoods, impact, paths, the mesh map, drift"),
+        (name = "marquez", description = "Marquez-compatible reads of observed lineage, for marquez-python"),
     )
 )]
 pub struct ApiDoc;

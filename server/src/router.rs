@@ -14,11 +14,11 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::api::{audit, contracts, directory, drafts, health, products, session, tokens};
+use crate::api::{audit, contracts, directory, drafts, health, lineage, products, session, tokens};
 use crate::error::{HttpError, api_not_found, method_not_allowed};
 use crate::extract::BODY_LIMIT;
 use crate::state::AppState;
-use crate::{auth, compat, openapi};
+use crate::{auth, compat, marquez, openapi};
 
 /// The whole application. Tests call this and drive it with `oneshot`, without a socket.
 pub fn app(state: AppState) -> Router {
@@ -79,6 +79,8 @@ pub fn app(state: AppState) -> Router {
             "/api/v1/products/{id}/status",
             post(products::change_status),
         )
+        .route("/api/v1/products/{id}/drift", get(lineage::drift))
+        .route("/api/v1/products/{id}/freshness", get(lineage::freshness))
         .route("/api/v1/ports", get(products::ports))
         .route("/api/v1/id-check", get(products::id_check))
         .route("/api/v1/contracts", get(contracts::list))
@@ -98,6 +100,23 @@ pub fn app(state: AppState) -> Router {
             "/api/v1/settings",
             get(audit::settings).put(audit::update_settings),
         )
+        .route("/api/v1/graph", get(lineage::graph))
+        .route("/api/v1/graph/impact", get(lineage::impact))
+        .route("/api/v1/graph/path", get(lineage::path))
+        .route("/api/v1/graph/domains", get(lineage::domains))
+        .route("/api/v1/graph/cycles", get(lineage::cycles))
+        .route("/api/v1/graph/search", get(lineage::search))
+        // OpenLineage producers post here; Marquez readers get from the same path.
+        .route("/api/v1/lineage", post(lineage::receive).get(marquez::lineage))
+        .route("/api/v1/column-lineage", get(marquez::column_lineage))
+        .route("/api/v1/namespaces", get(marquez::namespaces))
+        .route("/api/v1/namespaces/{namespace}", get(marquez::namespace))
+        .route("/api/v1/namespaces/{namespace}/datasets", get(marquez::datasets))
+        .route("/api/v1/namespaces/{namespace}/datasets/{dataset}", get(marquez::dataset))
+        .route("/api/v1/namespaces/{namespace}/jobs", get(marquez::jobs))
+        .route("/api/v1/namespaces/{namespace}/jobs/{job}", get(marquez::job))
+        .route("/api/v1/namespaces/{namespace}/jobs/{job}/runs", get(marquez::runs))
+        .route("/api/v1/jobs/runs/{id}", get(marquez::run))
         .route(
             "/api/datacontracts/{id}",
             get(compat::get_contract).put(compat::put_contract),

@@ -7,6 +7,7 @@
 pub mod document;
 pub mod finding;
 pub mod id;
+pub mod naming;
 pub mod odcs;
 pub mod odps;
 #[cfg(feature = "schema")]

@@ -91,6 +91,27 @@ impl LineageGraph {
         self.observed.contains(dataset)
     }
 
+    /// Nodes whose label or id contains `needle` (lower case), products first, then by label.
+    pub fn find(&self, needle: &str, limit: usize) -> Vec<(NodeId, &NodeData)> {
+        let mut hits: Vec<(NodeId, &NodeData)> = self
+            .graph
+            .node_weights()
+            .filter(|n| {
+                n.data.label.to_lowercase().contains(needle)
+                    || n.id.to_string().to_lowercase().contains(needle)
+            })
+            .map(|n| (n.id.clone(), &n.data))
+            .collect();
+        hits.sort_by(|a, b| {
+            (a.0.kind() != "product")
+                .cmp(&(b.0.kind() != "product"))
+                .then_with(|| a.1.label.cmp(&b.1.label))
+                .then_with(|| a.0.cmp(&b.0))
+        });
+        hits.truncate(limit);
+        hits
+    }
+
     /// Finds the node a text names, trying every reading of an ambiguous Marquez id.
     pub fn resolve(&self, text: &str) -> Option<NodeId> {
         NodeId::readings(text)

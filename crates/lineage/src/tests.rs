@@ -105,9 +105,6 @@ fn impact_lists_every_downstream_product_with_owner_depth_and_path() {
         (report[0].as_str(), report[2].as_str(), report[3].as_str()),
         ("sales.orders", "finance.ledger", "finance.report")
     );
-    let csv = impact.to_csv();
-    assert!(csv.starts_with("product_id,name,domain,team,status,depth,observed,path\n"));
-    assert_eq!(csv.lines().count(), 5);
 }
 
 #[test]

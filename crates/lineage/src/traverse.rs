@@ -223,6 +223,24 @@ impl LineageGraph {
         Some(sub)
     }
 
+    /// Everything within `up` levels upstream and `down` levels downstream of any of the
+    /// starting nodes (unknown ones are skipped), with the edges between them.
+    pub fn reach(&self, starts: &[NodeId], up: u32, down: u32, scope: Scope) -> Subgraph {
+        let start: Vec<NodeIndex> = starts.iter().filter_map(|id| self.idx(id)).collect();
+        let mut depth: HashMap<NodeIndex, i32> = start.iter().map(|&s| (s, 0)).collect();
+        let mut order: Vec<NodeIndex> = start.clone();
+        for (flow, levels, sign) in [(Flow::Upstream, up, -1), (Flow::Downstream, down, 1)] {
+            let (walk, _) = self.walk(&start, flow, scope, levels, usize::MAX);
+            for n in walk.order {
+                if let std::collections::hash_map::Entry::Vacant(e) = depth.entry(n) {
+                    e.insert(sign * walk.dist[&n] as i32);
+                    order.push(n);
+                }
+            }
+        }
+        self.subgraph(&order, &depth, scope)
+    }
+
     /// The part of the graph around a node that the explorer shows: `upstream` and
     /// `downstream` levels, the neighbours of every expanded node, at most `fan_out` neighbours
     /// of a node in each direction unless it is unlimited.

@@ -7,11 +7,13 @@
 //! migrations folder with the same logical schema.
 
 mod audit;
+mod changes;
 mod contracts;
 mod dialect;
 mod directory;
 mod drafts;
 mod error;
+pub mod lineage;
 mod products;
 mod records;
 mod search;
@@ -24,6 +26,7 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
+pub use changes::{Change, FeedItem};
 pub use dialect::Dialect;
 pub use directory::{DomainFields, NewUser, TeamFields};
 pub use error::StoreError;
@@ -36,6 +39,10 @@ pub use security::NewToken;
 pub struct Store {
     pool: AnyPool,
     dialect: Dialect,
+    /// The database URL, for the change-feed listener's own connection.
+    url: String,
+    /// This store's name in the change feed (one per process).
+    origin: String,
 }
 
 impl std::fmt::Debug for Store {
@@ -88,7 +95,12 @@ impl Store {
                 .await
                 .map_err(StoreError::from)?,
         };
-        Ok(Store { pool, dialect })
+        Ok(Store {
+            pool,
+            dialect,
+            url: url.to_owned(),
+            origin: uuid::Uuid::new_v4().to_string(),
+        })
     }
 
     /// Brings the schema up to date.
@@ -101,6 +113,11 @@ impl Store {
             .run(&self.pool)
             .await
             .map_err(|e| StoreError::Unavailable(format!("migration failed: {e}")))
+    }
+
+    /// The database URL this store was opened with (it may hold a password: never log it).
+    pub fn url(&self) -> &str {
+        &self.url
     }
 
     pub fn dialect(&self) -> Dialect {

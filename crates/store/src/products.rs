@@ -7,6 +7,7 @@ use domain::DocumentFormat;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
+use crate::changes::{Change, notify};
 use crate::directory::stale;
 use crate::{
     Expect, InputPortRow, OutputPortRow, ProductRecord, ProductRow, ProductWrite, Publication,
@@ -130,7 +131,13 @@ impl Store {
         for event in &publication.audit {
             audit::insert(&mut tx, event).await?;
         }
+        let changes: Vec<Change> = touched
+            .iter()
+            .map(|id| Change::Product { id: id.clone() })
+            .collect();
+        notify(&mut tx, self.dialect, &self.origin, &changes).await?;
         tx.commit().await?;
+        published.touched = touched.into_iter().collect();
         Ok(published)
     }
 

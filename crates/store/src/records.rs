@@ -259,6 +259,8 @@ pub struct Publication {
 pub struct Published {
     pub products: Vec<(String, i64)>,
     pub contracts: Vec<(String, i64)>,
+    /// Every product whose stored state changed (published, or borrowing a changed contract).
+    pub touched: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

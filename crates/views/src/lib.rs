@@ -4,12 +4,15 @@
 
 mod directory;
 mod error;
+mod lineage;
+pub mod marquez;
 mod product;
 mod search;
 mod wizard;
 
 pub use directory::*;
 pub use error::*;
+pub use lineage::*;
 pub use product::*;
 pub use search::*;
 pub use wizard::*;

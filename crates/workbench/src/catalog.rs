@@ -426,7 +426,7 @@ impl Workbench {
         Ok(versions(&self.store.contract_revisions(id).await?))
     }
 
-    async fn require_product(&self, id: &str) -> Result<store::ProductRecord> {
+    pub(crate) async fn require_product(&self, id: &str) -> Result<store::ProductRecord> {
         self.store
             .get_product(id)
             .await?

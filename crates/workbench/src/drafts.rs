@@ -208,6 +208,7 @@ impl Workbench {
                 audit: vec![event],
             })
             .await?;
+        self.after_publication(&published.touched).await;
         Ok(PublishResult {
             product_id: Some(id.to_owned()),
             revision: published.products.first().map(|p| p.1),

@@ -11,6 +11,7 @@ pub mod demo;
 mod directory;
 mod drafts;
 mod error;
+mod graph;
 pub mod markdown;
 mod publish;
 mod transfer;
@@ -19,6 +20,7 @@ pub use actor::{Actor, Principal};
 pub use auth::{SESSION_DAYS, TOKEN_PREFIX, hash_password};
 pub use catalog::DocSelector;
 pub use error::{Result, WorkbenchError};
+pub use graph::{ExploreQuery, ImpactFormat, Received};
 pub use publish::{Mode, SourceDoc, Submission};
 pub use store::Expect;
 pub use transfer::{ExportedFile, ImportReport};
@@ -39,11 +41,17 @@ pub struct WorkbenchConfig {
 pub struct Workbench {
     store: Store,
     config: WorkbenchConfig,
+    /// The lineage graph in memory, shared by every clone.
+    lineage: graph::Shared,
 }
 
 impl Workbench {
     pub fn new(store: Store, config: WorkbenchConfig) -> Workbench {
-        Workbench { store, config }
+        Workbench {
+            store,
+            config,
+            lineage: graph::Shared::default(),
+        }
     }
 
     pub fn store(&self) -> &Store {

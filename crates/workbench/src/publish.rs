@@ -109,6 +109,13 @@ impl Workbench {
         dry: bool,
     ) -> Result<PublishResult> {
         actor.require_signed_in()?;
+        // The cycle check and the write happen under one lock, so two publications on this
+        // instance cannot close a cycle between them.
+        let _gate = if submission.product.is_some() && !dry {
+            Some(self.lineage.publish_gate.lock().await)
+        } else {
+            None
+        };
         let mut findings = Vec::new();
 
         let product = match submission.product {
@@ -178,6 +185,7 @@ impl Workbench {
                 &mut findings,
             )
             .await?;
+            self.check_cycle(&p.doc, &mut findings).await?;
         }
         let mut contract_owners = HashMap::new();
         for c in &contracts {
@@ -362,6 +370,7 @@ impl Workbench {
         }
         result.unchanged = false;
         let published = self.store.publish(&publication).await?;
+        self.after_publication(&published.touched).await;
         for (id, revision) in published.contracts {
             result.contracts.push(ContractRevision { id, revision });
         }
@@ -513,6 +522,64 @@ impl Workbench {
             }
         }
         Ok(())
+    }
+
+    /// Refuses input ports that would close a cycle in the declared product lineage, naming
+    /// the cycle.
+    async fn check_cycle(&self, doc: &DataProductDoc, findings: &mut Vec<Finding>) -> Result<()> {
+        let outputs: Vec<lineage::OutputPortSpec> = doc
+            .output_ports
+            .iter()
+            .map(|p| lineage::OutputPortSpec {
+                name: p.name.clone(),
+                contract_id: p.contract_id.clone(),
+                ..lineage::OutputPortSpec::default()
+            })
+            .collect();
+        let inputs: Vec<lineage::InputPortSpec> = doc
+            .input_ports
+            .iter()
+            .map(|p| lineage::InputPortSpec {
+                name: p.name.clone(),
+                contract_id: p.contract_id.clone(),
+                external_source: None,
+            })
+            .collect();
+        let graph = self.graph().await?;
+        let Some(cycle) = graph.cycle_if_registered(&doc.id, &outputs, &inputs) else {
+            return Ok(());
+        };
+        // The input that closes it reads the product just before this one in the cycle.
+        let closing = &cycle[cycle.len() - 2];
+        let own: HashSet<&str> = outputs.iter().filter_map(|o| o.contract_id.as_deref()).collect();
+        let index = doc
+            .input_ports
+            .iter()
+            .position(|i| {
+                i.contract_id.as_deref().is_some_and(|c| {
+                    own.contains(c)
+                        || graph.port_of_contract(c).and_then(|p| p.product_id()) == Some(closing.as_str())
+                })
+            })
+            .unwrap_or(0);
+        let name = doc.input_ports.get(index).map(|i| i.name.as_str()).unwrap_or_default();
+        findings.push(
+            Finding::error(
+                "cycle",
+                format!("/inputPorts/{index}/contractId"),
+                format!("input port '{name}' would close a cycle: {}", cycle.join(" → ")),
+            )
+            .fix("data products must form a DAG: read a port of a product that is not downstream of this one, or remove this input port"),
+        );
+        Ok(())
+    }
+
+    /// Brings the lineage graph up to date with a publication that was stored.
+    pub(crate) async fn after_publication(&self, touched: &[String]) {
+        if let Err(e) = self.products_changed(touched).await {
+            // Stored, but the graph is behind until it reloads: say so, do not fail the write.
+            tracing::warn!(error = %e, "published, but could not update the lineage graph");
+        }
     }
 
     /// The team that owns a contract: the team of the product whose output port uses it (in this

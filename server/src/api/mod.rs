@@ -7,6 +7,7 @@ pub mod directory;
 pub mod documents;
 pub mod drafts;
 pub mod health;
+pub mod lineage;
 pub mod products;
 pub mod session;
 pub mod tokens;

@@ -30,6 +30,8 @@ macro_rules! conformance {
     };
 }
 
+mod lineage;
+
 conformance!(
     domains_are_created_updated_and_guarded,
     teams_and_members,
