@@ -294,12 +294,19 @@ pub fn leptos_options(addr: std::net::SocketAddr) -> leptos::config::LeptosOptio
 /// between `graph 1 width height` and `stop`, as `dot -Tplain` prints them.
 fn layout(file: &Path) -> anyhow::Result<()> {
     use std::io::Write;
-    let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    let (names, graph) = lineage::dot::parse_plain_dot(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let (names, graph) = lineage::dot::parse_plain_dot(&text)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let placed = lineage::layout::layout(&graph, &lineage::layout::LayoutOptions::default());
     let inch = |v: f64| v / 72.0;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    writeln!(out, "graph 1 {:.3} {:.3}", inch(placed.width), inch(placed.height))?;
+    writeln!(
+        out,
+        "graph 1 {:.3} {:.3}",
+        inch(placed.width),
+        inch(placed.height)
+    )?;
     for (i, p) in placed.nodes.iter().enumerate() {
         writeln!(
             out,

@@ -6,7 +6,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use serde::Deserialize;
 use views::ErrorBody;
-use views::marquez::{MzDataset, MzDatasets, MzJob, MzJobs, MzLineage, MzNamespace, MzNamespaces, MzRun, MzRuns};
+use views::marquez::{
+    MzDataset, MzDatasets, MzJob, MzJobs, MzLineage, MzNamespace, MzNamespaces, MzRun, MzRuns,
+};
 use workbench::Actor;
 
 use crate::error::ApiResult;
@@ -52,7 +54,9 @@ pub async fn lineage(
     Extension(actor): Extension<Actor>,
     ApiQuery(p): ApiQuery<LineageParams>,
 ) -> ApiResult<Json<MzLineage>> {
-    Ok(Json(s.workbench.mz_lineage(&actor, &p.node_id, p.depth).await?))
+    Ok(Json(
+        s.workbench.mz_lineage(&actor, &p.node_id, p.depth).await?,
+    ))
 }
 
 /// Marquez: column-level lineage of a field, a dataset's fields, or a job's outputs.
@@ -101,7 +105,11 @@ pub async fn datasets(
     Path(namespace): Path<String>,
     ApiQuery(p): ApiQuery<Paging>,
 ) -> ApiResult<Json<MzDatasets>> {
-    Ok(Json(s.workbench.mz_datasets(&actor, &namespace, p.limit, p.offset).await?))
+    Ok(Json(
+        s.workbench
+            .mz_datasets(&actor, &namespace, p.limit, p.offset)
+            .await?,
+    ))
 }
 
 /// Marquez: one dataset.
@@ -113,7 +121,9 @@ pub async fn dataset(
     Extension(actor): Extension<Actor>,
     Path((namespace, name)): Path<(String, String)>,
 ) -> ApiResult<Json<MzDataset>> {
-    Ok(Json(s.workbench.mz_dataset(&actor, &namespace, &name).await?))
+    Ok(Json(
+        s.workbench.mz_dataset(&actor, &namespace, &name).await?,
+    ))
 }
 
 /// Marquez: the jobs of a namespace.
@@ -126,7 +136,11 @@ pub async fn jobs(
     Path(namespace): Path<String>,
     ApiQuery(p): ApiQuery<Paging>,
 ) -> ApiResult<Json<MzJobs>> {
-    Ok(Json(s.workbench.mz_jobs(&actor, &namespace, p.limit, p.offset).await?))
+    Ok(Json(
+        s.workbench
+            .mz_jobs(&actor, &namespace, p.limit, p.offset)
+            .await?,
+    ))
 }
 
 /// Marquez: one job, with its latest run.
@@ -151,7 +165,11 @@ pub async fn runs(
     Path((namespace, name)): Path<(String, String)>,
     ApiQuery(p): ApiQuery<Paging>,
 ) -> ApiResult<Json<MzRuns>> {
-    Ok(Json(s.workbench.mz_runs(&actor, &namespace, &name, p.limit, p.offset).await?))
+    Ok(Json(
+        s.workbench
+            .mz_runs(&actor, &namespace, &name, p.limit, p.offset)
+            .await?,
+    ))
 }
 
 /// Marquez: one run.

@@ -107,15 +107,30 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/graph/cycles", get(lineage::cycles))
         .route("/api/v1/graph/search", get(lineage::search))
         // OpenLineage producers post here; Marquez readers get from the same path.
-        .route("/api/v1/lineage", post(lineage::receive).get(marquez::lineage))
+        .route(
+            "/api/v1/lineage",
+            post(lineage::receive).get(marquez::lineage),
+        )
         .route("/api/v1/column-lineage", get(marquez::column_lineage))
         .route("/api/v1/namespaces", get(marquez::namespaces))
         .route("/api/v1/namespaces/{namespace}", get(marquez::namespace))
-        .route("/api/v1/namespaces/{namespace}/datasets", get(marquez::datasets))
-        .route("/api/v1/namespaces/{namespace}/datasets/{dataset}", get(marquez::dataset))
+        .route(
+            "/api/v1/namespaces/{namespace}/datasets",
+            get(marquez::datasets),
+        )
+        .route(
+            "/api/v1/namespaces/{namespace}/datasets/{dataset}",
+            get(marquez::dataset),
+        )
         .route("/api/v1/namespaces/{namespace}/jobs", get(marquez::jobs))
-        .route("/api/v1/namespaces/{namespace}/jobs/{job}", get(marquez::job))
-        .route("/api/v1/namespaces/{namespace}/jobs/{job}/runs", get(marquez::runs))
+        .route(
+            "/api/v1/namespaces/{namespace}/jobs/{job}",
+            get(marquez::job),
+        )
+        .route(
+            "/api/v1/namespaces/{namespace}/jobs/{job}/runs",
+            get(marquez::runs),
+        )
         .route("/api/v1/jobs/runs/{id}", get(marquez::run))
         .route(
             "/api/datacontracts/{id}",

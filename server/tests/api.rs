@@ -2,6 +2,8 @@
 //! bad-input path, optimistic concurrency, the compatibility API and the OpenAPI document. Each
 //! test gets a fresh database (SQLite, or PostgreSQL with `MESHWORK_TEST_DB=postgres`).
 
+#[path = "api/lineage.rs"]
+mod lineage;
 mod support;
 
 use http::{Method, StatusCode};

@@ -84,7 +84,12 @@ pub fn server_datasets(server: &Server, tables: &[&str]) -> Vec<DatasetName> {
     };
     match kind.as_str() {
         "postgres" | "postgresql" => host_port(Some("5432"))
-            .map(|hp| each(format!("postgres://{hp}"), &[get("database"), get("schema")]))
+            .map(|hp| {
+                each(
+                    format!("postgres://{hp}"),
+                    &[get("database"), get("schema")],
+                )
+            })
             .unwrap_or_default(),
         "mysql" => host_port(Some("3306"))
             .map(|hp| each(format!("mysql://{hp}"), &[get("database")]))
@@ -93,20 +98,40 @@ pub fn server_datasets(server: &Server, tables: &[&str]) -> Vec<DatasetName> {
             .map(|hp| each(format!("mssql://{hp}"), &[get("database"), get("schema")]))
             .unwrap_or_default(),
         "oracle" => host_port(Some("1521"))
-            .map(|hp| each(format!("oracle://{hp}"), &[get("serviceName"), get("schema")]))
+            .map(|hp| {
+                each(
+                    format!("oracle://{hp}"),
+                    &[get("serviceName"), get("schema")],
+                )
+            })
             .unwrap_or_default(),
         "redshift" => host_port(Some("5439"))
-            .map(|hp| each(format!("redshift://{hp}"), &[get("database"), get("schema")]))
+            .map(|hp| {
+                each(
+                    format!("redshift://{hp}"),
+                    &[get("database"), get("schema")],
+                )
+            })
             .unwrap_or_default(),
         "trino" | "presto" => host_port(None)
             .map(|hp| each(format!("{kind}://{hp}"), &[get("catalog"), get("schema")]))
             .unwrap_or_default(),
         "snowflake" => get("account")
-            .map(|a| each(format!("snowflake://{a}"), &[get("database"), get("schema")]))
+            .map(|a| {
+                each(
+                    format!("snowflake://{a}"),
+                    &[get("database"), get("schema")],
+                )
+            })
             .unwrap_or_default(),
         "bigquery" => each(String::from("bigquery"), &[get("project"), get("dataset")]),
         "databricks" => get("host")
-            .map(|h| each(format!("databricks://{h}"), &[get("catalog"), get("schema")]))
+            .map(|h| {
+                each(
+                    format!("databricks://{h}"),
+                    &[get("catalog"), get("schema")],
+                )
+            })
             .unwrap_or_default(),
         "duckdb" => get("database")
             .or_else(|| get("path"))
@@ -213,8 +238,14 @@ mod tests {
             names(&port, &c),
             [
                 ("bigquery".into(), "acme.sales.customer_revenue".into()),
-                ("postgres://pg.example.internal:5432".into(), "analytics.public.customer_revenue".into()),
-                ("snowflake://acme-eu".into(), "ANALYTICS.SALES.customer_revenue".into()),
+                (
+                    "postgres://pg.example.internal:5432".into(),
+                    "analytics.public.customer_revenue".into()
+                ),
+                (
+                    "snowflake://acme-eu".into(),
+                    "ANALYTICS.SALES.customer_revenue".into()
+                ),
             ]
         );
     }
@@ -244,7 +275,10 @@ mod tests {
             ],
         }))
         .unwrap();
-        assert_eq!(names(&explicit, &c), [("dbt://acme".into(), "marts.orders".into())]);
+        assert_eq!(
+            names(&explicit, &c),
+            [("dbt://acme".into(), "marts.orders".into())]
+        );
         // A server without a host says nothing.
         let bare = contract(json!([{"server": "x", "type": "postgres"}]), &["t"]);
         assert!(names(&port, &bare).is_empty());

@@ -84,7 +84,12 @@ impl LineageGraph {
                 observed,
             });
         }
-        entries.sort_by(|a, b| a.depth.cmp(&b.depth).then_with(|| a.name.cmp(&b.name)));
+        entries.sort_by(|a, b| {
+            a.depth
+                .cmp(&b.depth)
+                .then_with(|| a.name.cmp(&b.name))
+                .then_with(|| a.product.cmp(&b.product))
+        });
         Some(Impact {
             source: source.clone(),
             entries,

@@ -551,18 +551,26 @@ impl Workbench {
         };
         // The input that closes it reads the product just before this one in the cycle.
         let closing = &cycle[cycle.len() - 2];
-        let own: HashSet<&str> = outputs.iter().filter_map(|o| o.contract_id.as_deref()).collect();
+        let own: HashSet<&str> = outputs
+            .iter()
+            .filter_map(|o| o.contract_id.as_deref())
+            .collect();
         let index = doc
             .input_ports
             .iter()
             .position(|i| {
                 i.contract_id.as_deref().is_some_and(|c| {
                     own.contains(c)
-                        || graph.port_of_contract(c).and_then(|p| p.product_id()) == Some(closing.as_str())
+                        || graph.port_of_contract(c).and_then(|p| p.product_id())
+                            == Some(closing.as_str())
                 })
             })
             .unwrap_or(0);
-        let name = doc.input_ports.get(index).map(|i| i.name.as_str()).unwrap_or_default();
+        let name = doc
+            .input_ports
+            .get(index)
+            .map(|i| i.name.as_str())
+            .unwrap_or_default();
         findings.push(
             Finding::error(
                 "cycle",

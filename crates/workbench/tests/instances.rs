@@ -16,7 +16,10 @@ where
 {
     let start = Instant::now();
     while !check().await {
-        assert!(start.elapsed() < Duration::from_secs(10), "{what} did not happen within 10 s");
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "{what} did not happen within 10 s"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -43,14 +46,19 @@ async fn nodes(wb: &Workbench, focus: &str) -> Vec<String> {
 async fn each_instance_sees_what_the_other_writes() {
     let db = TestDb::postgres().await;
     let a = Workbench::new(db.store.clone(), WorkbenchConfig::default());
-    let b = Workbench::new(Store::connect(&db.url).await.unwrap(), WorkbenchConfig::default());
+    let b = Workbench::new(
+        Store::connect(&db.url).await.unwrap(),
+        WorkbenchConfig::default(),
+    );
     a.start_lineage().await.unwrap();
     b.start_lineage().await.unwrap();
 
     // A loads the demo mesh; B hears of every product.
     a.load_demo().await.unwrap();
     eventually("B sees the demo's products", || async {
-        nodes(&b, "product:sales.orders").await.contains(&String::from("product:customers.customer-360"))
+        nodes(&b, "product:sales.orders")
+            .await
+            .contains(&String::from("product:customers.customer-360"))
     })
     .await;
 
@@ -64,16 +72,30 @@ async fn each_instance_sees_what_the_other_writes() {
         "inputs": [{"namespace": "pg://a", "name": "src"}],
         "outputs": [{"namespace": "pg://a", "name": "dst"}],
     });
-    b.receive_lineage(&Actor::system(), event.to_string().as_bytes()).await.unwrap();
+    b.receive_lineage(&Actor::system(), event.to_string().as_bytes())
+        .await
+        .unwrap();
     eventually("A sees the job B received", || async {
-        nodes(&a, "dataset:pg://a:dst").await.contains(&String::from("job:two-instances:copy"))
+        nodes(&a, "dataset:pg://a:dst")
+            .await
+            .contains(&String::from("job:two-instances:copy"))
     })
     .await;
 
     // A third instance started now loads it all from the database.
-    let c = Workbench::new(Store::connect(&db.url).await.unwrap(), WorkbenchConfig::default());
+    let c = Workbench::new(
+        Store::connect(&db.url).await.unwrap(),
+        WorkbenchConfig::default(),
+    );
     c.start_lineage().await.unwrap();
-    assert!(nodes(&c, "dataset:pg://a:dst").await.contains(&String::from("job:two-instances:copy")));
-    assert_eq!(nodes(&c, "product:sales.orders").await, nodes(&a, "product:sales.orders").await);
+    assert!(
+        nodes(&c, "dataset:pg://a:dst")
+            .await
+            .contains(&String::from("job:two-instances:copy"))
+    );
+    assert_eq!(
+        nodes(&c, "product:sales.orders").await,
+        nodes(&a, "product:sales.orders").await
+    );
     db.finish().await;
 }

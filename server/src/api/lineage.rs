@@ -48,13 +48,19 @@ pub async fn receive(
         other => {
             return Err(HttpError::new(
                 "unsupported_media_type",
-                format!("Content-Encoding '{other}' is not supported; send the event plain or gzip-compressed"),
+                format!(
+                    "Content-Encoding '{other}' is not supported; send the event plain or gzip-compressed"
+                ),
             ));
         }
     };
     let received = s.workbench.receive_lineage(&actor, &text).await?;
     let receipt = LineageReceipt {
-        status: String::from(if received.duplicate { "duplicate" } else { "stored" }),
+        status: String::from(if received.duplicate {
+            "duplicate"
+        } else {
+            "stored"
+        }),
         kind: received.kind,
     };
     Ok((StatusCode::CREATED, Json(receipt)).into_response())
@@ -69,7 +75,10 @@ fn inflate(body: &[u8]) -> ApiResult<Vec<u8>> {
     if out.len() > INFLATED_LIMIT {
         return Err(HttpError::new(
             "payload_too_large",
-            format!("the event inflates past {} MiB", INFLATED_LIMIT / 1024 / 1024),
+            format!(
+                "the event inflates past {} MiB",
+                INFLATED_LIMIT / 1024 / 1024
+            ),
         ));
     }
     Ok(out)
@@ -136,12 +145,20 @@ pub async fn graph(
     ApiQuery(params): ApiQuery<GraphParams>,
 ) -> ApiResult<Response> {
     match params.format.as_deref() {
-        None | Some("json") => Ok(Json(s.workbench.explore(&actor, &params.query()).await?).into_response()),
+        None | Some("json") => {
+            Ok(Json(s.workbench.explore(&actor, &params.query()).await?).into_response())
+        }
         Some("dot") => {
             let dot = s.workbench.explore_dot(&actor, &params.query()).await?;
-            Ok(([(header::CONTENT_TYPE, "text/vnd.graphviz; charset=utf-8")], dot).into_response())
+            Ok((
+                [(header::CONTENT_TYPE, "text/vnd.graphviz; charset=utf-8")],
+                dot,
+            )
+                .into_response())
         }
-        Some(other) => Err(HttpError::bad_request(format!("format '{other}' is not json or dot"))),
+        Some(other) => Err(HttpError::bad_request(format!(
+            "format '{other}' is not json or dot"
+        ))),
     }
 }
 
@@ -167,24 +184,46 @@ pub async fn impact(
     ApiQuery(p): ApiQuery<ImpactParams>,
 ) -> ApiResult<Response> {
     match p.format.as_deref() {
-        None | Some("json") => Ok(Json(s.workbench.impact(&actor, &p.node, p.scope.as_deref()).await?).into_response()),
+        None | Some("json") => Ok(Json(
+            s.workbench
+                .impact(&actor, &p.node, p.scope.as_deref())
+                .await?,
+        )
+        .into_response()),
         Some("csv") => {
-            let csv = s.workbench.impact_csv(&actor, &p.node, p.scope.as_deref()).await?;
+            let csv = s
+                .workbench
+                .impact_csv(&actor, &p.node, p.scope.as_deref())
+                .await?;
             let name: String = p
                 .node
                 .chars()
-                .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '.' { c } else { '_' })
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
                 .collect();
             Ok((
                 [
-                    (header::CONTENT_TYPE, String::from("text/csv; charset=utf-8")),
-                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"impact-{name}.csv\"")),
+                    (
+                        header::CONTENT_TYPE,
+                        String::from("text/csv; charset=utf-8"),
+                    ),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"impact-{name}.csv\""),
+                    ),
                 ],
                 csv,
             )
                 .into_response())
         }
-        Some(other) => Err(HttpError::bad_request(format!("format '{other}' is not json or csv"))),
+        Some(other) => Err(HttpError::bad_request(format!(
+            "format '{other}' is not json or csv"
+        ))),
     }
 }
 
@@ -206,7 +245,11 @@ pub async fn path(
     Extension(actor): Extension<Actor>,
     ApiQuery(p): ApiQuery<PathParams>,
 ) -> ApiResult<Json<PathView>> {
-    Ok(Json(s.workbench.lineage_path(&actor, &p.from, &p.to, p.scope.as_deref()).await?))
+    Ok(Json(
+        s.workbench
+            .lineage_path(&actor, &p.from, &p.to, p.scope.as_deref())
+            .await?,
+    ))
 }
 
 /// The mesh map: domains and the flows of data between them, laid out.
@@ -235,7 +278,11 @@ pub async fn cycles(
     Extension(actor): Extension<Actor>,
     ApiQuery(p): ApiQuery<ScopeParams>,
 ) -> ApiResult<Json<Vec<CycleView>>> {
-    Ok(Json(s.workbench.lineage_cycles(&actor, p.scope.as_deref()).await?))
+    Ok(Json(
+        s.workbench
+            .lineage_cycles(&actor, p.scope.as_deref())
+            .await?,
+    ))
 }
 
 #[derive(Clone, Debug, Deserialize, utoipa::IntoParams)]
@@ -255,7 +302,11 @@ pub async fn search(
     Extension(actor): Extension<Actor>,
     ApiQuery(p): ApiQuery<SearchParams>,
 ) -> ApiResult<Json<Vec<NodeMatch>>> {
-    Ok(Json(s.workbench.search_lineage(&actor, &p.q, p.limit.unwrap_or(20)).await?))
+    Ok(Json(
+        s.workbench
+            .search_lineage(&actor, &p.q, p.limit.unwrap_or(20))
+            .await?,
+    ))
 }
 
 /// Drift: dependencies the product's jobs show that no input port declares, and declared input

@@ -36,13 +36,18 @@ CREATE TABLE ol_jobs (
     job_type      TEXT,
     facets        TEXT NOT NULL DEFAULT '{}',
     latest_run_id TEXT,
+    -- Where the job's inputs and outputs come from: a run (or '' for a JobEvent), as of when, and
+    -- whether that is final (a completed run or a JobEvent) or stands in for one still going.
+    io_run_id     TEXT,
+    io_at         TEXT,
+    io_final      BIGINT NOT NULL DEFAULT 0,
     created_at    TEXT NOT NULL,
     updated_at    TEXT NOT NULL,
     PRIMARY KEY (namespace, name)
 );
 
--- What a job reads and writes: the datasets of its latest run that reported any (or of its last
--- JobEvent, with an empty run id).
+-- What a job reads and writes: the datasets of its latest completed run (or of a newer JobEvent,
+-- with an empty run id); until a run completes, those of its newest run.
 CREATE TABLE ol_job_io (
     job_namespace TEXT NOT NULL,
     job_name      TEXT NOT NULL,

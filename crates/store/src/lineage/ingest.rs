@@ -150,7 +150,10 @@ async fn ingest_one(tx: &mut AnyConnection, e: &LineageEventWrite) -> Result<Ing
             .collect();
 
         if let Some(run) = &e.run {
-            let state = e.event_type.clone().unwrap_or_else(|| String::from("OTHER"));
+            let state = e
+                .event_type
+                .clone()
+                .unwrap_or_else(|| String::from("OTHER"));
             let existing = sqlx::query(
                 "SELECT state, created_at, updated_at, started_at, ended_at, error_message FROM ol_runs WHERE run_id = $1",
             )
@@ -215,7 +218,7 @@ async fn ingest_one(tx: &mut AnyConnection, e: &LineageEventWrite) -> Result<Ing
                 }
                 q.execute(&mut *tx).await?;
             }
-            // The job reads and writes what its newest run reported.
+            // Which run is the job's newest.
             let latest: Option<String> = sqlx::query_scalar(
                 "SELECT run_id FROM ol_runs WHERE job_namespace = $1 AND job_name = $2 \
                  ORDER BY created_at DESC, run_id DESC LIMIT 1",
@@ -230,11 +233,19 @@ async fn ingest_one(tx: &mut AnyConnection, e: &LineageEventWrite) -> Result<Ing
                 .bind(&latest)
                 .execute(&mut *tx)
                 .await?;
-            if !io.is_empty() && latest.as_deref() == Some(run.run_id.as_str()) {
-                job_io_changed = replace_job_io(tx, job, &io, &run.run_id, false).await?;
-            }
+            let (_, io_at, io_final) = io_source(tx, job).await?;
             if merged.state == "COMPLETE" {
-                for (key, dir) in &io {
+                // A completed run defines what the job reads and writes: everything any of its
+                // events reported (a START may name the inputs, the COMPLETE the outputs).
+                let ended = merged.ended_at.clone().unwrap_or_else(|| t.to_owned());
+                let run_io = run_io(tx, &run.run_id).await?;
+                if !io_final || io_at.as_deref().is_none_or(|at| ended.as_str() >= at) {
+                    let io: Vec<(&DatasetKey, Direction)> =
+                        run_io.iter().map(|(k, d)| (k, *d)).collect();
+                    job_io_changed = replace_job_io(tx, job, &io, &run.run_id, true).await?;
+                    set_io_source(tx, job, &run.run_id, &ended, true).await?;
+                }
+                for (key, dir) in &run_io {
                     if *dir == Direction::Output {
                         sqlx::query(
                             "UPDATE ol_datasets SET last_written_at = $3, last_written_by = $4 \
@@ -242,16 +253,26 @@ async fn ingest_one(tx: &mut AnyConnection, e: &LineageEventWrite) -> Result<Ing
                         )
                         .bind(&key.namespace)
                         .bind(&key.name)
-                        .bind(t)
+                        .bind(&ended)
                         .bind(&run.run_id)
                         .execute(&mut *tx)
                         .await?;
                     }
                 }
+            } else if !io_final && !io.is_empty() && latest.as_deref() == Some(run.run_id.as_str())
+            {
+                // Until a run completes, the newest run's reports stand in.
+                job_io_changed = replace_job_io(tx, job, &io, &run.run_id, false).await?;
+                set_io_source(tx, job, &run.run_id, &merged.created_at, false).await?;
             }
         } else if e.kind == "job" {
-            // A JobEvent describes the job's inputs and outputs as they are now.
-            job_io_changed = replace_job_io(tx, job, &io, "", true).await?;
+            // A JobEvent describes the job's inputs and outputs as of its time; a run completed
+            // later knows better.
+            let (_, io_at, io_final) = io_source(tx, job).await?;
+            if !io_final || io_at.as_deref().is_none_or(|at| t >= at) {
+                job_io_changed = replace_job_io(tx, job, &io, "", true).await?;
+                set_io_source(tx, job, "", t, true).await?;
+            }
         }
     }
 
@@ -306,7 +327,10 @@ async fn ingest_one(tx: &mut AnyConnection, e: &LineageEventWrite) -> Result<Ing
     datasets.sort();
     datasets.dedup();
     Ok(Ingested::Stored {
-        job: e.job.as_ref().map(|j| (j.namespace.clone(), j.name.clone())),
+        job: e
+            .job
+            .as_ref()
+            .map(|j| (j.namespace.clone(), j.name.clone())),
         job_io_changed,
         datasets,
         columns: e.column_lineage.iter().map(|c| c.output.clone()).collect(),
@@ -355,6 +379,63 @@ async fn replace_job_io(
     Ok(true)
 }
 
+/// Where the job's inputs and outputs come from: (run id or '' for a JobEvent, as of when,
+/// whether final, i.e. from a completed run or a JobEvent rather than a run still going).
+async fn io_source(
+    tx: &mut AnyConnection,
+    job: &super::JobWrite,
+) -> Result<(Option<String>, Option<String>, bool)> {
+    let row: Option<(Option<String>, Option<String>, i64)> = sqlx::query_as(
+        "SELECT io_run_id, io_at, io_final FROM ol_jobs WHERE namespace = $1 AND name = $2",
+    )
+    .bind(&job.namespace)
+    .bind(&job.name)
+    .fetch_optional(&mut *tx)
+    .await?;
+    Ok(row
+        .map(|(run, at, f)| (run, at, f != 0))
+        .unwrap_or((None, None, false)))
+}
+
+async fn set_io_source(
+    tx: &mut AnyConnection,
+    job: &super::JobWrite,
+    run: &str,
+    at: &str,
+    last: bool,
+) -> Result<()> {
+    sqlx::query("UPDATE ol_jobs SET io_run_id = $3, io_at = $4, io_final = $5 WHERE namespace = $1 AND name = $2")
+        .bind(&job.namespace)
+        .bind(&job.name)
+        .bind(run)
+        .bind(at)
+        .bind(i64::from(last))
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+/// Everything the events of a run reported reading and writing.
+async fn run_io(tx: &mut AnyConnection, run_id: &str) -> Result<Vec<(DatasetKey, Direction)>> {
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT direction, namespace, name FROM ol_run_io WHERE run_id = $1 ORDER BY direction, namespace, name",
+    )
+    .bind(run_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(d, namespace, name)| {
+            let dir = if d == "input" {
+                Direction::Input
+            } else {
+                Direction::Output
+            };
+            (DatasetKey { namespace, name }, dir)
+        })
+        .collect())
+}
+
 struct RunState {
     state: String,
     created_at: String,
@@ -375,9 +456,21 @@ impl RunState {
             _ => Some(t.to_owned()),
         };
         RunState {
-            state: if keep_old { self.state.clone() } else { state.to_owned() },
-            created_at: if t < self.created_at.as_str() { t.to_owned() } else { self.created_at },
-            updated_at: if t > self.updated_at.as_str() { t.to_owned() } else { self.updated_at },
+            state: if keep_old {
+                self.state.clone()
+            } else {
+                state.to_owned()
+            },
+            created_at: if t < self.created_at.as_str() {
+                t.to_owned()
+            } else {
+                self.created_at
+            },
+            updated_at: if t > self.updated_at.as_str() {
+                t.to_owned()
+            } else {
+                self.updated_at
+            },
             started_at: if matches!(state, "START" | "RUNNING") {
                 earliest(self.started_at)
             } else {

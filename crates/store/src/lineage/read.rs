@@ -85,11 +85,16 @@ impl Store {
     }
 
     /// Contract documents (JSON) by id: all of them, or those named.
-    pub async fn contract_documents(&self, ids: Option<&[String]>) -> Result<Vec<(String, String)>> {
+    pub async fn contract_documents(
+        &self,
+        ids: Option<&[String]>,
+    ) -> Result<Vec<(String, String)>> {
         match ids {
-            None => Ok(sqlx::query_as("SELECT id, document FROM contracts ORDER BY id")
-                .fetch_all(&self.pool)
-                .await?),
+            None => Ok(
+                sqlx::query_as("SELECT id, document FROM contracts ORDER BY id")
+                    .fetch_all(&self.pool)
+                    .await?,
+            ),
             Some(ids) => {
                 let mut out = Vec::new();
                 for id in ids {
@@ -168,15 +173,17 @@ impl Store {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(ns, name, field, ins, iname, ifield, transformations)| ColumnLineageRecord {
-                output: key(ns, name),
-                row: ColumnLineageRow {
-                    field,
-                    input: key(ins, iname),
-                    input_field: ifield,
-                    transformations,
+            .map(
+                |(ns, name, field, ins, iname, ifield, transformations)| ColumnLineageRecord {
+                    output: key(ns, name),
+                    row: ColumnLineageRow {
+                        field,
+                        input: key(ins, iname),
+                        input_field: ifield,
+                        transformations,
+                    },
                 },
-            })
+            )
             .collect())
     }
 
@@ -241,7 +248,10 @@ impl Store {
             .bind(&k.name)
             .fetch_optional(&self.pool)
             .await?;
-        row.as_ref().map(dataset).transpose().map_err(StoreError::from)
+        row.as_ref()
+            .map(dataset)
+            .transpose()
+            .map_err(StoreError::from)
     }
 
     /// The datasets with these keys that were seen, for port freshness.

@@ -24,7 +24,14 @@ fn key(ns: &str, name: &str) -> DatasetKey {
 }
 
 /// A run event of job `etl/load` at minute `minute`.
-fn run_event(hash: &str, run: &str, state: &str, minute: u32, inputs: &[&str], outputs: &[&str]) -> LineageEventWrite {
+fn run_event(
+    hash: &str,
+    run: &str,
+    state: &str,
+    minute: u32,
+    inputs: &[&str],
+    outputs: &[&str],
+) -> LineageEventWrite {
     let mut datasets: Vec<DatasetWrite> = inputs
         .iter()
         .map(|n| DatasetWrite {
@@ -37,7 +44,9 @@ fn run_event(hash: &str, run: &str, state: &str, minute: u32, inputs: &[&str], o
     datasets.extend(outputs.iter().map(|n| DatasetWrite {
         key: key("db", n),
         direction: Some(Direction::Output),
-        fields: Some(String::from(r#"[{"name":"id","type":"BIGINT","description":null}]"#)),
+        fields: Some(String::from(
+            r#"[{"name":"id","type":"BIGINT","description":null}]"#,
+        )),
         facets: Some(String::from(r#"{"schema":{}}"#)),
     }));
     LineageEventWrite {
@@ -90,28 +99,64 @@ async fn lineage_events_are_stored_once(store: &Store) {
         success: Some(false),
         value: String::from("{}"),
     });
-    let results = store.ingest_lineage(&[start.clone(), complete.clone()]).await.unwrap();
-    assert!(matches!(&results[0], Ingested::Stored { job_io_changed: true, .. }));
+    let results = store
+        .ingest_lineage(&[start.clone(), complete.clone()])
+        .await
+        .unwrap();
+    assert!(matches!(
+        &results[0],
+        Ingested::Stored {
+            job_io_changed: true,
+            ..
+        }
+    ));
     assert_eq!(changes_of(&results).len(), 3, "{results:?}");
     // The same events again change nothing.
-    let again = store.ingest_lineage(&[complete.clone(), start]).await.unwrap();
+    let again = store
+        .ingest_lineage(&[complete.clone(), start])
+        .await
+        .unwrap();
     assert_eq!(again, [Ingested::Duplicate, Ingested::Duplicate]);
     assert_eq!(store.lineage_event_count().await.unwrap(), 2);
-    assert_eq!(store.lineage_observations(&key("db", "orders"), 10).await.unwrap().len(), 1);
+    assert_eq!(
+        store
+            .lineage_observations(&key("db", "orders"), 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 
     let run = store.lineage_run("r1").await.unwrap().unwrap();
     assert_eq!(run.state, "COMPLETE");
-    assert_eq!(run.started_at.as_deref(), Some("2025-01-15T10:00:00.000000Z"));
+    assert_eq!(
+        run.started_at.as_deref(),
+        Some("2025-01-15T10:00:00.000000Z")
+    );
     assert_eq!(run.ended_at.as_deref(), Some("2025-01-15T10:03:00.000000Z"));
     assert_eq!(run.inputs, [key("db", "orders")]);
-    let revenue = store.lineage_dataset(&key("db", "revenue")).await.unwrap().unwrap();
-    assert_eq!(revenue.last_written_at.as_deref(), Some("2025-01-15T10:03:00.000000Z"));
+    let revenue = store
+        .lineage_dataset(&key("db", "revenue"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        revenue.last_written_at.as_deref(),
+        Some("2025-01-15T10:03:00.000000Z")
+    );
     assert_eq!(revenue.last_written_by.as_deref(), Some("r1"));
     assert!(revenue.fields.unwrap().contains("BIGINT"));
     // Only a completed run refreshes what it wrote.
-    let orders = store.lineage_dataset(&key("db", "orders")).await.unwrap().unwrap();
+    let orders = store
+        .lineage_dataset(&key("db", "orders"))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(orders.last_written_at, None);
-    assert_eq!(io(store).await, (vec![String::from("orders")], vec![String::from("revenue")]));
+    assert_eq!(
+        io(store).await,
+        (vec![String::from("orders")], vec![String::from("revenue")])
+    );
 }
 
 async fn late_events_do_not_rewind_a_run(store: &Store) {
@@ -122,28 +167,52 @@ async fn late_events_do_not_rewind_a_run(store: &Store) {
     let run = store.lineage_run("r1").await.unwrap().unwrap();
     assert_eq!(run.state, "COMPLETE");
     assert_eq!(run.created_at, "2025-01-15T10:01:00.000000Z");
-    assert_eq!(run.started_at.as_deref(), Some("2025-01-15T10:01:00.000000Z"));
+    assert_eq!(
+        run.started_at.as_deref(),
+        Some("2025-01-15T10:01:00.000000Z")
+    );
     // Both events belong to the newest run: its inputs and outputs add up.
-    assert_eq!(io(store).await, (vec![String::from("orders")], vec![String::from("revenue")]));
+    assert_eq!(
+        io(store).await,
+        (vec![String::from("orders")], vec![String::from("revenue")])
+    );
     // A failure is recorded with its message.
-    store.ingest_lineage(&[run_event("f", "r2", "FAIL", 9, &[], &[])]).await.unwrap();
+    store
+        .ingest_lineage(&[run_event("f", "r2", "FAIL", 9, &[], &[])])
+        .await
+        .unwrap();
     let failed = store.lineage_run("r2").await.unwrap().unwrap();
-    assert_eq!((failed.state.as_str(), failed.error_message.as_deref()), ("FAIL", Some("boom")));
+    assert_eq!(
+        (failed.state.as_str(), failed.error_message.as_deref()),
+        ("FAIL", Some("boom"))
+    );
 }
 
 async fn job_io_follows_the_newest_run(store: &Store) {
-    store.ingest_lineage(&[run_event("a", "r1", "COMPLETE", 1, &["a"], &["out"])]).await.unwrap();
-    store.ingest_lineage(&[run_event("b", "r2", "COMPLETE", 2, &["b"], &["out"])]).await.unwrap();
+    store
+        .ingest_lineage(&[run_event("a", "r1", "COMPLETE", 1, &["a"], &["out"])])
+        .await
+        .unwrap();
+    store
+        .ingest_lineage(&[run_event("b", "r2", "COMPLETE", 2, &["b"], &["out"])])
+        .await
+        .unwrap();
     assert_eq!(io(store).await.0, ["b"]);
     // A late event of the older run does not bring its inputs back.
-    store.ingest_lineage(&[run_event("c", "r1", "RUNNING", 1, &["c"], &[])]).await.unwrap();
+    store
+        .ingest_lineage(&[run_event("c", "r1", "RUNNING", 1, &["c"], &[])])
+        .await
+        .unwrap();
     assert_eq!(io(store).await.0, ["b"]);
     let job = store.lineage_job("etl", "load").await.unwrap().unwrap();
     assert_eq!(job.latest_run_id.as_deref(), Some("r2"));
 }
 
 async fn job_events_replace_io_and_column_lineage_is_replaced(store: &Store) {
-    store.ingest_lineage(&[run_event("a", "r1", "COMPLETE", 1, &["a"], &["out"])]).await.unwrap();
+    store
+        .ingest_lineage(&[run_event("a", "r1", "COMPLETE", 1, &["a"], &["out"])])
+        .await
+        .unwrap();
     let mut job_event = run_event("j", "", "", 2, &["x", "y"], &["out"]);
     job_event.kind = String::from("job");
     job_event.run = None;
@@ -160,7 +229,14 @@ async fn job_events_replace_io_and_column_lineage_is_replaced(store: &Store) {
     });
     store.ingest_lineage(&[job_event]).await.unwrap();
     assert_eq!(io(store).await.0, ["x", "y"]);
-    assert_eq!(store.lineage_columns(Some(&key("db", "out"))).await.unwrap().len(), 2);
+    assert_eq!(
+        store
+            .lineage_columns(Some(&key("db", "out")))
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
     let mut replace = run_event("k", "r2", "COMPLETE", 3, &["x"], &["out"]);
     replace.column_lineage.push(ColumnLineageWrite {
         output: key("db", "out"),
@@ -175,20 +251,39 @@ async fn job_events_replace_io_and_column_lineage_is_replaced(store: &Store) {
 async fn namespaces_datasets_jobs_and_runs_are_listed(store: &Store) {
     let mut events = Vec::new();
     for i in 0..5u32 {
-        events.push(run_event(&format!("h{i}"), &format!("r{i}"), "COMPLETE", i, &["in"], &[&format!("out{i}")]));
+        events.push(run_event(
+            &format!("h{i}"),
+            &format!("r{i}"),
+            "COMPLETE",
+            i,
+            &["in"],
+            &[&format!("out{i}")],
+        ));
     }
     store.ingest_lineage(&events).await.unwrap();
-    let namespaces: Vec<String> = store.lineage_namespaces().await.unwrap().into_iter().map(|n| n.name).collect();
+    let namespaces: Vec<String> = store
+        .lineage_namespaces()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|n| n.name)
+        .collect();
     assert_eq!(namespaces, ["db", "etl"]);
     let (page, total) = store.lineage_datasets(Some("db"), 2, 1).await.unwrap();
     assert_eq!(total, 6);
-    assert_eq!(page.iter().map(|d| d.key.name.as_str()).collect::<Vec<_>>(), ["out0", "out1"]);
+    assert_eq!(
+        page.iter().map(|d| d.key.name.as_str()).collect::<Vec<_>>(),
+        ["out0", "out1"]
+    );
     let (jobs, total) = store.lineage_jobs(Some("etl"), 10, 0).await.unwrap();
     assert_eq!((jobs.len(), total), (1, 1));
     assert_eq!(jobs[0].outputs, [key("db", "out4")]);
     let (runs, total) = store.lineage_runs("etl", "load", 2, 0).await.unwrap();
     assert_eq!(total, 5);
-    assert_eq!(runs.iter().map(|r| r.run_id.as_str()).collect::<Vec<_>>(), ["r4", "r3"]);
+    assert_eq!(
+        runs.iter().map(|r| r.run_id.as_str()).collect::<Vec<_>>(),
+        ["r4", "r3"]
+    );
     assert_eq!(store.lineage_dataset_keys().await.unwrap().len(), 6);
 }
 
@@ -217,9 +312,26 @@ async fn changes_reach_other_instances(store: &Store) {
         name: String::from("load"),
     }));
     // An instance does not hear its own announcements.
-    store.announce(&[Change::Product { id: String::from("p") }]).await.unwrap();
-    let item = tokio::time::timeout(Duration::from_secs(10), feed.recv()).await.unwrap().unwrap();
-    assert_eq!(item, FeedItem::Changes(vec![Change::Product { id: String::from("p") }]));
-    assert!(tokio::time::timeout(Duration::from_millis(300), own.recv()).await.is_err());
+    store
+        .announce(&[Change::Product {
+            id: String::from("p"),
+        }])
+        .await
+        .unwrap();
+    let item = tokio::time::timeout(Duration::from_secs(10), feed.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        item,
+        FeedItem::Changes(vec![Change::Product {
+            id: String::from("p")
+        }])
+    );
+    assert!(
+        tokio::time::timeout(Duration::from_millis(300), own.recv())
+            .await
+            .is_err()
+    );
     other.close().await;
 }

@@ -64,7 +64,9 @@ fn parse_node(graph: &LineageGraph, text: &str, what: &str) -> Result<NodeId> {
             .ok_or_else(|| WorkbenchError::bad_request(format!("{what}: {e}")));
     }
     graph.resolve(text).ok_or_else(|| {
-        WorkbenchError::not_found(format!("{what}: there is no node '{text}' in the lineage graph"))
+        WorkbenchError::not_found(format!(
+            "{what}: there is no node '{text}' in the lineage graph"
+        ))
     })
 }
 
@@ -133,7 +135,12 @@ impl Workbench {
     }
 
     /// Everything downstream of a node, with owners, depth and path.
-    pub async fn impact(&self, actor: &Actor, node: &str, scope: Option<&str>) -> Result<ImpactView> {
+    pub async fn impact(
+        &self,
+        actor: &Actor,
+        node: &str,
+        scope: Option<&str>,
+    ) -> Result<ImpactView> {
         actor.require_read()?;
         let scope = match scope {
             None | Some("") => Scope::All,
@@ -142,8 +149,14 @@ impl Workbench {
         let (impact, label) = {
             let graph = self.graph().await?;
             let source = parse_node(&graph, node, "node")?;
-            let label = graph.node(&source).map(|d| d.label.clone()).unwrap_or_default();
-            (graph.impact(&source, scope).expect("the node exists"), label)
+            let label = graph
+                .node(&source)
+                .map(|d| d.label.clone())
+                .unwrap_or_default();
+            (
+                graph.impact(&source, scope).expect("the node exists"),
+                label,
+            )
         };
         let names = self.names().await?;
         Ok(ImpactView {
@@ -153,9 +166,21 @@ impl Workbench {
                 .entries
                 .into_iter()
                 .map(|e| ImpactEntryView {
-                    domain_name: e.domain.as_deref().map(|d| names.domain_name(d)).unwrap_or_default(),
-                    domain_color: e.domain.as_deref().map(|d| names.domain_color(d)).unwrap_or_default(),
-                    team_name: e.team.as_deref().map(|t| names.team_name(t)).unwrap_or_default(),
+                    domain_name: e
+                        .domain
+                        .as_deref()
+                        .map(|d| names.domain_name(d))
+                        .unwrap_or_default(),
+                    domain_color: e
+                        .domain
+                        .as_deref()
+                        .map(|d| names.domain_color(d))
+                        .unwrap_or_default(),
+                    team_name: e
+                        .team
+                        .as_deref()
+                        .map(|t| names.team_name(t))
+                        .unwrap_or_default(),
                     product_id: e.product,
                     name: e.name,
                     domain_id: e.domain,
@@ -171,7 +196,12 @@ impl Workbench {
     }
 
     /// The impact list as CSV, one downstream product per line.
-    pub async fn impact_csv(&self, actor: &Actor, node: &str, scope: Option<&str>) -> Result<String> {
+    pub async fn impact_csv(
+        &self,
+        actor: &Actor,
+        node: &str,
+        scope: Option<&str>,
+    ) -> Result<String> {
         let view = self.impact(actor, node, scope).await?;
         let mut out = String::from("product_id,name,domain,team,status,depth,observed,path\n");
         for e in &view.entries {
@@ -193,7 +223,13 @@ impl Workbench {
     }
 
     /// The shortest path between two nodes along the flow of data.
-    pub async fn lineage_path(&self, actor: &Actor, from: &str, to: &str, scope: Option<&str>) -> Result<PathView> {
+    pub async fn lineage_path(
+        &self,
+        actor: &Actor,
+        from: &str,
+        to: &str,
+        scope: Option<&str>,
+    ) -> Result<PathView> {
         actor.require_read()?;
         let scope = match scope {
             None | Some("") => Scope::All,
@@ -232,7 +268,11 @@ impl Workbench {
             nodes: map
                 .domains
                 .iter()
-                .map(|_| LayoutNode { width: 190.0, height: 64.0, group: None })
+                .map(|_| LayoutNode {
+                    width: 190.0,
+                    height: 64.0,
+                    group: None,
+                })
                 .collect(),
             edges: map
                 .flows
@@ -242,7 +282,11 @@ impl Workbench {
         };
         let placed = lineage::layout::layout(
             &input,
-            &LayoutOptions { layer_gap: 110.0, node_gap: 36.0, ..LayoutOptions::default() },
+            &LayoutOptions {
+                layer_gap: 110.0,
+                node_gap: 36.0,
+                ..LayoutOptions::default()
+            },
         );
         Ok(DomainMapView {
             domains: map
@@ -288,7 +332,11 @@ impl Workbench {
         Ok(DriftView {
             product_id: product_id.to_owned(),
             observed: drift.observed,
-            writers: drift.writers.iter().map(|(ns, n)| format!("{ns}/{n}")).collect(),
+            writers: drift
+                .writers
+                .iter()
+                .map(|(ns, n)| format!("{ns}/{n}"))
+                .collect(),
             findings: drift
                 .findings
                 .into_iter()
@@ -312,7 +360,11 @@ impl Workbench {
     }
 
     /// The cycles of a scope (declared lineage has none: registration refuses them).
-    pub async fn lineage_cycles(&self, actor: &Actor, scope: Option<&str>) -> Result<Vec<CycleView>> {
+    pub async fn lineage_cycles(
+        &self,
+        actor: &Actor,
+        scope: Option<&str>,
+    ) -> Result<Vec<CycleView>> {
         actor.require_read()?;
         let scope = match scope {
             None | Some("") => Scope::All,
@@ -323,12 +375,19 @@ impl Workbench {
             .await?
             .cycles(scope)
             .into_iter()
-            .map(|c| CycleView { nodes: c.iter().map(ToString::to_string).collect() })
+            .map(|c| CycleView {
+                nodes: c.iter().map(ToString::to_string).collect(),
+            })
             .collect())
     }
 
     /// Nodes whose label or id contains the text, products first.
-    pub async fn search_lineage(&self, actor: &Actor, text: &str, limit: usize) -> Result<Vec<NodeMatch>> {
+    pub async fn search_lineage(
+        &self,
+        actor: &Actor,
+        text: &str,
+        limit: usize,
+    ) -> Result<Vec<NodeMatch>> {
         actor.require_read()?;
         let needle = text.trim().to_lowercase();
         if needle.is_empty() {
@@ -345,12 +404,20 @@ impl Workbench {
                 domain: data.domain.clone(),
             })
             .collect();
-        out.sort_by(|a, b| (a.kind != "product").cmp(&(b.kind != "product")).then(a.label.cmp(&b.label)));
+        out.sort_by(|a, b| {
+            (a.kind != "product")
+                .cmp(&(b.kind != "product"))
+                .then(a.label.cmp(&b.label))
+        });
         Ok(out)
     }
 
     /// The observed datasets of each output port and when a run last completed writing them.
-    pub async fn port_freshness(&self, actor: &Actor, product_id: &str) -> Result<Vec<PortFreshnessView>> {
+    pub async fn port_freshness(
+        &self,
+        actor: &Actor,
+        product_id: &str,
+    ) -> Result<Vec<PortFreshnessView>> {
         actor.require_read()?;
         self.require_product(product_id).await?;
         let ports = self
@@ -364,7 +431,10 @@ impl Workbench {
             let keys: Vec<DatasetKey> = port
                 .datasets
                 .iter()
-                .map(|d| DatasetKey { namespace: d.namespace.clone(), name: d.name.clone() })
+                .map(|d| DatasetKey {
+                    namespace: d.namespace.clone(),
+                    name: d.name.clone(),
+                })
                 .collect();
             let seen: HashMap<(String, String), store::lineage::DatasetRecord> = self
                 .store
@@ -388,8 +458,15 @@ impl Workbench {
                     }
                 })
                 .collect();
-            let last = datasets.iter().filter_map(|d| d.last_written_at.clone()).max();
-            out.push(PortFreshnessView { port: port.name, datasets, last_refresh_at: last });
+            let last = datasets
+                .iter()
+                .filter_map(|d| d.last_written_at.clone())
+                .max();
+            out.push(PortFreshnessView {
+                port: port.name,
+                datasets,
+                last_refresh_at: last,
+            });
         }
         Ok(out)
     }
@@ -424,7 +501,9 @@ fn percent(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -441,7 +520,11 @@ fn graph_view(placed: PositionedGraph, names: &Names) -> LineageGraphView {
                 domains.insert(d.clone());
             }
             GraphNodeView {
-                href: if n.kind == "more" { None } else { href_of(&n.id) },
+                href: if n.kind == "more" {
+                    None
+                } else {
+                    href_of(&n.id)
+                },
                 id: n.id,
                 kind: n.kind,
                 label: n.label,

@@ -9,9 +9,9 @@ use store::lineage::{Ingested, LineageEventWrite, changes_of};
 use tokio::sync::{mpsc, oneshot};
 
 use super::openlineage::parse_event;
+use crate::Workbench;
 use crate::actor::Actor;
 use crate::error::{Result, WorkbenchError};
-use crate::Workbench;
 
 /// The most events one transaction takes.
 const BATCH: usize = 512;

@@ -21,7 +21,9 @@ fn paging(limit: Option<i64>, offset: Option<i64>) -> Result<(i64, i64)> {
     let limit = limit.unwrap_or(100);
     let offset = offset.unwrap_or(0);
     if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(WorkbenchError::bad_request(format!("limit must be between 1 and {MAX_LIMIT}")));
+        return Err(WorkbenchError::bad_request(format!(
+            "limit must be between 1 and {MAX_LIMIT}"
+        )));
     }
     if offset < 0 {
         return Err(WorkbenchError::bad_request("offset must not be negative"));
@@ -34,7 +36,10 @@ fn json(text: &str) -> Value {
 }
 
 fn id(k: &DatasetKey) -> MzId {
-    MzId { namespace: k.namespace.clone(), name: k.name.clone() }
+    MzId {
+        namespace: k.namespace.clone(),
+        name: k.name.clone(),
+    }
 }
 
 /// Marquez's run states.
@@ -58,7 +63,11 @@ fn duration_ms(start: Option<&str>, end: Option<&str>) -> Option<i64> {
 
 fn run_view(r: RunRecord) -> MzRun {
     let refs = |keys: &[DatasetKey]| {
-        keys.iter().map(|k| MzDatasetVersionRef { dataset_version_id: id(k) }).collect()
+        keys.iter()
+            .map(|k| MzDatasetVersionRef {
+                dataset_version_id: id(k),
+            })
+            .collect()
     };
     MzRun {
         state: run_state(&r.state, r.started_at.is_some()).to_owned(),
@@ -66,7 +75,10 @@ fn run_view(r: RunRecord) -> MzRun {
         input_dataset_versions: refs(&r.inputs),
         output_dataset_versions: refs(&r.outputs),
         facets: json(&r.facets),
-        job_version: MzId { namespace: r.job_namespace.clone(), name: r.job_name.clone() },
+        job_version: MzId {
+            namespace: r.job_namespace.clone(),
+            name: r.job_name.clone(),
+        },
         id: r.run_id,
         created_at: r.created_at,
         updated_at: r.updated_at,
@@ -81,7 +93,12 @@ fn run_view(r: RunRecord) -> MzRun {
 
 impl Workbench {
     fn dataset_view(&self, d: DatasetRecord, port: Option<String>) -> MzDataset {
-        let fields: Vec<Value> = d.fields.as_deref().map(json).and_then(|v| v.as_array().cloned()).unwrap_or_default();
+        let fields: Vec<Value> = d
+            .fields
+            .as_deref()
+            .map(json)
+            .and_then(|v| v.as_array().cloned())
+            .unwrap_or_default();
         let facets = json(&d.facets);
         let description = facets
             .pointer("/documentation/description")
@@ -100,10 +117,17 @@ impl Workbench {
             fields: fields
                 .iter()
                 .map(|f| MzField {
-                    name: f.get("name").and_then(Value::as_str).unwrap_or_default().to_owned(),
+                    name: f
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned(),
                     field_type: f.get("type").and_then(Value::as_str).map(str::to_owned),
                     tags: Vec::new(),
-                    description: f.get("description").and_then(Value::as_str).map(str::to_owned),
+                    description: f
+                        .get("description")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned),
                 })
                 .collect(),
             tags: Vec::new(),
@@ -131,7 +155,10 @@ impl Workbench {
             .and_then(Value::as_str)
             .map(str::to_owned);
         Ok(MzJob {
-            id: MzId { namespace: j.namespace.clone(), name: j.name.clone() },
+            id: MzId {
+                namespace: j.namespace.clone(),
+                name: j.name.clone(),
+            },
             job_type: j.job_type.clone().unwrap_or_else(|| String::from("BATCH")),
             simple_name: j.name.rsplit('.').next().unwrap_or(&j.name).to_owned(),
             name: j.name,
@@ -149,7 +176,10 @@ impl Workbench {
 
     /// The product port a dataset is served as, as `product:port`.
     async fn port_of(&self, k: &DatasetKey) -> Result<Option<String>> {
-        let ports = self.graph().await?.ports_of_dataset(&DatasetRef::new(&k.namespace, &k.name));
+        let ports = self
+            .graph()
+            .await?
+            .ports_of_dataset(&DatasetRef::new(&k.namespace, &k.name));
         Ok(ports.first().and_then(|p| match p {
             NodeId::Port { product, port } => Some(format!("{product}:{port}")),
             _ => None,
@@ -172,7 +202,10 @@ impl Workbench {
                 is_hidden: false,
             })
             .collect();
-        Ok(MzNamespaces { total_count: namespaces.len(), namespaces })
+        Ok(MzNamespaces {
+            total_count: namespaces.len(),
+            namespaces,
+        })
     }
 
     pub async fn mz_namespace(&self, actor: &Actor, name: &str) -> Result<MzNamespace> {
@@ -184,39 +217,71 @@ impl Workbench {
             .ok_or_else(|| WorkbenchError::not_found(format!("namespace '{name}' not found")))
     }
 
-    pub async fn mz_datasets(&self, actor: &Actor, namespace: &str, limit: Option<i64>, offset: Option<i64>) -> Result<MzDatasets> {
+    pub async fn mz_datasets(
+        &self,
+        actor: &Actor,
+        namespace: &str,
+        limit: Option<i64>,
+        offset: Option<i64>,
+    ) -> Result<MzDatasets> {
         actor.require_read()?;
         let (limit, offset) = paging(limit, offset)?;
-        let (list, total) = self.store.lineage_datasets(Some(namespace), limit, offset).await?;
+        let (list, total) = self
+            .store
+            .lineage_datasets(Some(namespace), limit, offset)
+            .await?;
         let mut datasets = Vec::with_capacity(list.len());
         for d in list {
             let port = self.port_of(&d.key).await?;
             datasets.push(self.dataset_view(d, port));
         }
-        Ok(MzDatasets { total_count: total, datasets })
+        Ok(MzDatasets {
+            total_count: total,
+            datasets,
+        })
     }
 
-    pub async fn mz_dataset(&self, actor: &Actor, namespace: &str, name: &str) -> Result<MzDataset> {
+    pub async fn mz_dataset(
+        &self,
+        actor: &Actor,
+        namespace: &str,
+        name: &str,
+    ) -> Result<MzDataset> {
         actor.require_read()?;
-        let key = DatasetKey { namespace: namespace.to_owned(), name: name.to_owned() };
-        let d = self
-            .store
-            .lineage_dataset(&key)
-            .await?
-            .ok_or_else(|| WorkbenchError::not_found(format!("dataset '{name}' not found in namespace '{namespace}'")))?;
+        let key = DatasetKey {
+            namespace: namespace.to_owned(),
+            name: name.to_owned(),
+        };
+        let d = self.store.lineage_dataset(&key).await?.ok_or_else(|| {
+            WorkbenchError::not_found(format!(
+                "dataset '{name}' not found in namespace '{namespace}'"
+            ))
+        })?;
         let port = self.port_of(&key).await?;
         Ok(self.dataset_view(d, port))
     }
 
-    pub async fn mz_jobs(&self, actor: &Actor, namespace: &str, limit: Option<i64>, offset: Option<i64>) -> Result<MzJobs> {
+    pub async fn mz_jobs(
+        &self,
+        actor: &Actor,
+        namespace: &str,
+        limit: Option<i64>,
+        offset: Option<i64>,
+    ) -> Result<MzJobs> {
         actor.require_read()?;
         let (limit, offset) = paging(limit, offset)?;
-        let (list, total) = self.store.lineage_jobs(Some(namespace), limit, offset).await?;
+        let (list, total) = self
+            .store
+            .lineage_jobs(Some(namespace), limit, offset)
+            .await?;
         let mut jobs = Vec::with_capacity(list.len());
         for j in list {
             jobs.push(self.job_view(j).await?);
         }
-        Ok(MzJobs { total_count: total, jobs })
+        Ok(MzJobs {
+            total_count: total,
+            jobs,
+        })
     }
 
     pub async fn mz_job(&self, actor: &Actor, namespace: &str, name: &str) -> Result<MzJob> {
@@ -225,18 +290,37 @@ impl Workbench {
             .store
             .lineage_job(namespace, name)
             .await?
-            .ok_or_else(|| WorkbenchError::not_found(format!("job '{name}' not found in namespace '{namespace}'")))?;
+            .ok_or_else(|| {
+                WorkbenchError::not_found(format!(
+                    "job '{name}' not found in namespace '{namespace}'"
+                ))
+            })?;
         self.job_view(j).await
     }
 
-    pub async fn mz_runs(&self, actor: &Actor, namespace: &str, job: &str, limit: Option<i64>, offset: Option<i64>) -> Result<MzRuns> {
+    pub async fn mz_runs(
+        &self,
+        actor: &Actor,
+        namespace: &str,
+        job: &str,
+        limit: Option<i64>,
+        offset: Option<i64>,
+    ) -> Result<MzRuns> {
         actor.require_read()?;
         let (limit, offset) = paging(limit, offset)?;
         if self.store.lineage_job(namespace, job).await?.is_none() {
-            return Err(WorkbenchError::not_found(format!("job '{job}' not found in namespace '{namespace}'")));
+            return Err(WorkbenchError::not_found(format!(
+                "job '{job}' not found in namespace '{namespace}'"
+            )));
         }
-        let (runs, total) = self.store.lineage_runs(namespace, job, limit, offset).await?;
-        Ok(MzRuns { total_count: total, runs: runs.into_iter().map(run_view).collect() })
+        let (runs, total) = self
+            .store
+            .lineage_runs(namespace, job, limit, offset)
+            .await?;
+        Ok(MzRuns {
+            total_count: total,
+            runs: runs.into_iter().map(run_view).collect(),
+        })
     }
 
     pub async fn mz_run(&self, actor: &Actor, run_id: &str) -> Result<MzRun> {
@@ -250,7 +334,12 @@ impl Workbench {
 
     /// Marquez's `GET /api/v1/lineage`: datasets and jobs around a node, `depth` jobs away in
     /// both directions.
-    pub async fn mz_lineage(&self, actor: &Actor, node_id: &str, depth: Option<u32>) -> Result<MzLineage> {
+    pub async fn mz_lineage(
+        &self,
+        actor: &Actor,
+        node_id: &str,
+        depth: Option<u32>,
+    ) -> Result<MzLineage> {
         actor.require_read()?;
         let depth = depth.unwrap_or(20).min(100);
         let sub = {
@@ -276,23 +365,45 @@ impl Workbench {
         let mut in_edges: HashMap<String, Vec<MzEdge>> = HashMap::new();
         let mut out_edges: HashMap<String, Vec<MzEdge>> = HashMap::new();
         for e in &sub.edges {
-            let edge = MzEdge { origin: e.from.to_string(), destination: e.to.to_string() };
-            out_edges.entry(edge.origin.clone()).or_default().push(edge.clone());
-            in_edges.entry(edge.destination.clone()).or_default().push(edge);
+            let edge = MzEdge {
+                origin: e.from.to_string(),
+                destination: e.to.to_string(),
+            };
+            out_edges
+                .entry(edge.origin.clone())
+                .or_default()
+                .push(edge.clone());
+            in_edges
+                .entry(edge.destination.clone())
+                .or_default()
+                .push(edge);
         }
         let mut graph = Vec::with_capacity(sub.nodes.len());
         for n in &sub.nodes {
             let key = n.id.to_string();
             let (node_type, data) = match &n.id {
                 NodeId::Dataset { namespace, name } => {
-                    let k = DatasetKey { namespace: namespace.clone(), name: name.clone() };
-                    let Some(d) = self.store.lineage_dataset(&k).await? else { continue };
+                    let k = DatasetKey {
+                        namespace: namespace.clone(),
+                        name: name.clone(),
+                    };
+                    let Some(d) = self.store.lineage_dataset(&k).await? else {
+                        continue;
+                    };
                     let port = self.port_of(&k).await?;
-                    ("DATASET", serde_json::to_value(self.dataset_view(d, port)).unwrap_or_default())
+                    (
+                        "DATASET",
+                        serde_json::to_value(self.dataset_view(d, port)).unwrap_or_default(),
+                    )
                 }
                 NodeId::Job { namespace, name } => {
-                    let Some(j) = self.store.lineage_job(namespace, name).await? else { continue };
-                    ("JOB", serde_json::to_value(self.job_view(j).await?).unwrap_or_default())
+                    let Some(j) = self.store.lineage_job(namespace, name).await? else {
+                        continue;
+                    };
+                    (
+                        "JOB",
+                        serde_json::to_value(self.job_view(j).await?).unwrap_or_default(),
+                    )
                 }
                 _ => continue,
             };
@@ -311,7 +422,13 @@ impl Workbench {
     /// Marquez's `GET /api/v1/column-lineage`: the columns a field (or every field of a
     /// dataset, or of a job's outputs) is derived from, and with `with_downstream` those
     /// derived from it.
-    pub async fn mz_column_lineage(&self, actor: &Actor, node_id: &str, depth: Option<u32>, with_downstream: bool) -> Result<MzLineage> {
+    pub async fn mz_column_lineage(
+        &self,
+        actor: &Actor,
+        node_id: &str,
+        depth: Option<u32>,
+        with_downstream: bool,
+    ) -> Result<MzLineage> {
         actor.require_read()?;
         let depth = depth.unwrap_or(20).min(100);
         let sub = {
@@ -341,17 +458,33 @@ impl Workbench {
                         "nodeId '{node_id}' must be datasetField:<namespace>:<dataset>:<field>, dataset:<namespace>:<name> or job:<namespace>:<name>"
                     )));
                 }
-                _ => return Err(WorkbenchError::not_found(format!("node '{node_id}' not found"))),
+                _ => {
+                    return Err(WorkbenchError::not_found(format!(
+                        "node '{node_id}' not found"
+                    )));
+                }
             };
-            graph.reach(&starts, depth, if with_downstream { depth } else { 0 }, Scope::Columns)
+            graph.reach(
+                &starts,
+                depth,
+                if with_downstream { depth } else { 0 },
+                Scope::Columns,
+            )
         };
         // The transformations of every derivation, by output dataset.
-        let mut rows: HashMap<(String, String), Vec<store::lineage::ColumnLineageRecord>> = HashMap::new();
+        let mut rows: HashMap<(String, String), Vec<store::lineage::ColumnLineageRecord>> =
+            HashMap::new();
         for n in &sub.nodes {
-            if let NodeId::Column { namespace, dataset, .. } = &n.id {
+            if let NodeId::Column {
+                namespace, dataset, ..
+            } = &n.id
+            {
                 let k = (namespace.clone(), dataset.clone());
                 if !rows.contains_key(&k) {
-                    let key = DatasetKey { namespace: namespace.clone(), name: dataset.clone() };
+                    let key = DatasetKey {
+                        namespace: namespace.clone(),
+                        name: dataset.clone(),
+                    };
                     rows.insert(k, self.store.lineage_columns(Some(&key)).await?);
                 }
             }
@@ -359,19 +492,38 @@ impl Workbench {
         let mut in_edges: HashMap<String, Vec<MzEdge>> = HashMap::new();
         let mut out_edges: HashMap<String, Vec<MzEdge>> = HashMap::new();
         for e in &sub.edges {
-            let edge = MzEdge { origin: e.from.to_string(), destination: e.to.to_string() };
-            out_edges.entry(edge.origin.clone()).or_default().push(edge.clone());
-            in_edges.entry(edge.destination.clone()).or_default().push(edge);
+            let edge = MzEdge {
+                origin: e.from.to_string(),
+                destination: e.to.to_string(),
+            };
+            out_edges
+                .entry(edge.origin.clone())
+                .or_default()
+                .push(edge.clone());
+            in_edges
+                .entry(edge.destination.clone())
+                .or_default()
+                .push(edge);
         }
         let mut graph = Vec::new();
         for n in &sub.nodes {
-            let NodeId::Column { namespace, dataset, field } = &n.id else { continue };
+            let NodeId::Column {
+                namespace,
+                dataset,
+                field,
+            } = &n.id
+            else {
+                continue;
+            };
             let derivations: Vec<&store::lineage::ColumnLineageRecord> = rows
                 .get(&(namespace.clone(), dataset.clone()))
                 .map(|r| r.iter().filter(|r| &r.row.field == field).collect())
                 .unwrap_or_default();
             let transformation = |r: &store::lineage::ColumnLineageRecord| -> (Value, Value) {
-                let first = json(&r.row.transformations).get(0).cloned().unwrap_or_default();
+                let first = json(&r.row.transformations)
+                    .get(0)
+                    .cloned()
+                    .unwrap_or_default();
                 (
                     first.get("description").cloned().unwrap_or(Value::Null),
                     first.get("type").cloned().unwrap_or(Value::Null),
@@ -391,7 +543,10 @@ impl Workbench {
                     })
                 })
                 .collect();
-            let (description, kind) = derivations.first().map(|r| transformation(r)).unwrap_or((Value::Null, Value::Null));
+            let (description, kind) = derivations
+                .first()
+                .map(|r| transformation(r))
+                .unwrap_or((Value::Null, Value::Null));
             let key = n.id.to_string();
             graph.push(MzNode {
                 node_type: String::from("DATASET_FIELD"),

@@ -283,7 +283,11 @@ fn job_spec(job: JobIoRecord) -> JobSpec {
 fn column_edges(rows: &[ColumnLineageRecord]) -> Vec<ColumnEdge> {
     rows.iter()
         .map(|r| ColumnEdge {
-            from: ColumnRef::new(&r.row.input.namespace, &r.row.input.name, &r.row.input_field),
+            from: ColumnRef::new(
+                &r.row.input.namespace,
+                &r.row.input.name,
+                &r.row.input_field,
+            ),
             to: ColumnRef::new(&r.output.namespace, &r.output.name, &r.row.field),
         })
         .collect()

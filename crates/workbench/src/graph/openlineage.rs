@@ -22,7 +22,10 @@ pub(crate) fn parse_event(value: &Value) -> Result<LineageEventWrite, Vec<Findin
         return Err(vec![Finding::error(
             "openlineage",
             "",
-            format!("an OpenLineage event is a JSON object, not {}", domain::document::kind_of(value)),
+            format!(
+                "an OpenLineage event is a JSON object, not {}",
+                domain::document::kind_of(value)
+            ),
         )]);
     };
     let kind = match kind_of(root) {
@@ -40,25 +43,42 @@ pub(crate) fn parse_event(value: &Value) -> Result<LineageEventWrite, Vec<Findin
             Ok(at) => Some(store::format_time(at)),
             Err(_) => {
                 findings.push(
-                    Finding::error("openlineage", "/eventTime", format!("'{t}' is not an ISO 8601 date-time with a time zone"))
-                        .fix("send e.g. 2025-01-15T10:00:00+00:00"),
+                    Finding::error(
+                        "openlineage",
+                        "/eventTime",
+                        format!("'{t}' is not an ISO 8601 date-time with a time zone"),
+                    )
+                    .fix("send e.g. 2025-01-15T10:00:00+00:00"),
                 );
                 None
             }
         },
         _ => {
-            findings.push(Finding::error("openlineage", "/eventTime", "eventTime is required").fix("send the time the event happened, e.g. 2025-01-15T10:00:00Z"));
+            findings.push(
+                Finding::error("openlineage", "/eventTime", "eventTime is required")
+                    .fix("send the time the event happened, e.g. 2025-01-15T10:00:00Z"),
+            );
             None
         }
     };
     let producer = match root.get("producer") {
         Some(Value::String(p)) if !p.trim().is_empty() => Some(p.clone()),
         Some(Value::String(_)) | None => {
-            findings.push(Finding::error("openlineage", "/producer", "producer is required").fix("send the URI of the integration that produced the event"));
+            findings.push(
+                Finding::error("openlineage", "/producer", "producer is required")
+                    .fix("send the URI of the integration that produced the event"),
+            );
             None
         }
         Some(other) => {
-            findings.push(Finding::error("openlineage", "/producer", format!("producer must be a string, not {}", domain::document::kind_of(other))));
+            findings.push(Finding::error(
+                "openlineage",
+                "/producer",
+                format!(
+                    "producer must be a string, not {}",
+                    domain::document::kind_of(other)
+                ),
+            ));
             None
         }
     };
@@ -75,8 +95,14 @@ pub(crate) fn parse_event(value: &Value) -> Result<LineageEventWrite, Vec<Findin
                 Some(Value::String(t)) if RUN_STATES.contains(&t.as_str()) => Some(t.clone()),
                 Some(other) => {
                     findings.push(
-                        Finding::error("openlineage", "/eventType", format!("eventType {other} is not one of {}", RUN_STATES.join(", ")))
-                            .fix("send START, RUNNING, COMPLETE, ABORT, FAIL or OTHER, or leave it out"),
+                        Finding::error(
+                            "openlineage",
+                            "/eventType",
+                            format!("eventType {other} is not one of {}", RUN_STATES.join(", ")),
+                        )
+                        .fix(
+                            "send START, RUNNING, COMPLETE, ABORT, FAIL or OTHER, or leave it out",
+                        ),
                     );
                     None
                 }
@@ -97,11 +123,17 @@ pub(crate) fn parse_event(value: &Value) -> Result<LineageEventWrite, Vec<Findin
                         key,
                         direction: None,
                         fields: facets.and_then(schema_fields),
-                        facets: facets.filter(|f| !f.is_empty()).map(|f| Value::Object(f.clone()).to_string()),
+                        facets: facets
+                            .filter(|f| !f.is_empty())
+                            .map(|f| Value::Object(f.clone()).to_string()),
                     });
                 }
             }
-            _ => findings.push(Finding::error("openlineage", "/dataset", "a DatasetEvent needs a dataset with namespace and name")),
+            _ => findings.push(Finding::error(
+                "openlineage",
+                "/dataset",
+                "a DatasetEvent needs a dataset with namespace and name",
+            )),
         },
     }
     if !findings.is_empty() {
@@ -135,27 +167,55 @@ fn kind_of(root: &Map<String, Value>) -> Option<&'static str> {
     }
 }
 
-fn name_at(map: &Map<String, Value>, key: &str, at: &str, findings: &mut Vec<Finding>) -> Option<String> {
+fn name_at(
+    map: &Map<String, Value>,
+    key: &str,
+    at: &str,
+    findings: &mut Vec<Finding>,
+) -> Option<String> {
     match map.get(key) {
         Some(Value::String(s)) if s.trim().is_empty() => {
-            findings.push(Finding::error("openlineage", format!("{at}/{key}"), format!("{key} must not be empty")));
+            findings.push(Finding::error(
+                "openlineage",
+                format!("{at}/{key}"),
+                format!("{key} must not be empty"),
+            ));
             None
         }
         Some(Value::String(s)) if s.chars().count() > MAX_NAME => {
-            findings.push(Finding::error("openlineage", format!("{at}/{key}"), format!("{key} is longer than {MAX_NAME} characters")));
+            findings.push(Finding::error(
+                "openlineage",
+                format!("{at}/{key}"),
+                format!("{key} is longer than {MAX_NAME} characters"),
+            ));
             None
         }
         Some(Value::String(s)) if s.chars().any(char::is_control) => {
-            findings.push(Finding::error("openlineage", format!("{at}/{key}"), format!("{key} contains control characters")));
+            findings.push(Finding::error(
+                "openlineage",
+                format!("{at}/{key}"),
+                format!("{key} contains control characters"),
+            ));
             None
         }
         Some(Value::String(s)) => Some(s.clone()),
         Some(other) => {
-            findings.push(Finding::error("openlineage", format!("{at}/{key}"), format!("{key} must be a string, not {}", domain::document::kind_of(other))));
+            findings.push(Finding::error(
+                "openlineage",
+                format!("{at}/{key}"),
+                format!(
+                    "{key} must be a string, not {}",
+                    domain::document::kind_of(other)
+                ),
+            ));
             None
         }
         None => {
-            findings.push(Finding::error("openlineage", format!("{at}/{key}"), format!("{key} is required")));
+            findings.push(Finding::error(
+                "openlineage",
+                format!("{at}/{key}"),
+                format!("{key} is required"),
+            ));
             None
         }
     }
@@ -163,7 +223,11 @@ fn name_at(map: &Map<String, Value>, key: &str, at: &str, findings: &mut Vec<Fin
 
 fn run(value: Option<&Value>, findings: &mut Vec<Finding>) -> Option<RunWrite> {
     let Some(Value::Object(run)) = value else {
-        findings.push(Finding::error("openlineage", "/run", "a RunEvent needs run.runId"));
+        findings.push(Finding::error(
+            "openlineage",
+            "/run",
+            "a RunEvent needs run.runId",
+        ));
         return None;
     };
     let run_id = name_at(run, "runId", "/run", findings)?;
@@ -189,13 +253,19 @@ fn run(value: Option<&Value>, findings: &mut Vec<Finding>) -> Option<RunWrite> {
         run_id: run_id.to_lowercase(),
         parent_run_id: parent,
         error_message: error,
-        facets: facets.map(|f| Value::Object(f.clone()).to_string()).unwrap_or_else(|| String::from("{}")),
+        facets: facets
+            .map(|f| Value::Object(f.clone()).to_string())
+            .unwrap_or_else(|| String::from("{}")),
     })
 }
 
 fn job(value: Option<&Value>, findings: &mut Vec<Finding>) -> Option<JobWrite> {
     let Some(Value::Object(job)) = value else {
-        findings.push(Finding::error("openlineage", "/job", "the event needs a job with namespace and name"));
+        findings.push(Finding::error(
+            "openlineage",
+            "/job",
+            "the event needs a job with namespace and name",
+        ));
         return None;
     };
     let namespace = name_at(job, "namespace", "/job", findings);
@@ -210,11 +280,17 @@ fn job(value: Option<&Value>, findings: &mut Vec<Finding>) -> Option<JobWrite> {
         namespace: namespace?,
         name: name?,
         job_type,
-        facets: facets.map(|f| Value::Object(f.clone()).to_string()).unwrap_or_else(|| String::from("{}")),
+        facets: facets
+            .map(|f| Value::Object(f.clone()).to_string())
+            .unwrap_or_else(|| String::from("{}")),
     })
 }
 
-fn dataset_key(d: &Map<String, Value>, at: &str, findings: &mut Vec<Finding>) -> Option<DatasetKey> {
+fn dataset_key(
+    d: &Map<String, Value>,
+    at: &str,
+    findings: &mut Vec<Finding>,
+) -> Option<DatasetKey> {
     let namespace = name_at(d, "namespace", at, findings);
     let name = name_at(d, "name", at, findings);
     Some(DatasetKey {
@@ -233,14 +309,25 @@ fn datasets(root: &Map<String, Value>, write: &mut LineageEventWrite, findings: 
             None | Some(Value::Null) => continue,
             Some(Value::Array(list)) => list,
             Some(other) => {
-                findings.push(Finding::error("openlineage", format!("/{key}"), format!("{key} must be a list, not {}", domain::document::kind_of(other))));
+                findings.push(Finding::error(
+                    "openlineage",
+                    format!("/{key}"),
+                    format!(
+                        "{key} must be a list, not {}",
+                        domain::document::kind_of(other)
+                    ),
+                ));
                 continue;
             }
         };
         for (i, item) in list.iter().enumerate() {
             let at = format!("/{key}/{i}");
             let Some(d) = item.as_object() else {
-                findings.push(Finding::error("openlineage", at, "a dataset is an object with namespace and name"));
+                findings.push(Finding::error(
+                    "openlineage",
+                    at,
+                    "a dataset is an object with namespace and name",
+                ));
                 continue;
             };
             let Some(dataset) = dataset_key(d, &at, findings) else {
@@ -252,7 +339,9 @@ fn datasets(root: &Map<String, Value>, write: &mut LineageEventWrite, findings: 
                 key: dataset.clone(),
                 direction: Some(direction),
                 fields: facets.and_then(schema_fields),
-                facets: facets.filter(|f| !f.is_empty()).map(|f| Value::Object(f.clone()).to_string()),
+                facets: facets
+                    .filter(|f| !f.is_empty())
+                    .map(|f| Value::Object(f.clone()).to_string()),
             });
             if direction == Direction::Output
                 && let Some(lineage) = facets.and_then(|f| f.get("columnLineage"))
@@ -327,12 +416,18 @@ fn column_lineage(facet: &Value) -> Vec<ColumnLineageRow> {
     rows.sort_by(|a, b| {
         (&a.field, &a.input, &a.input_field).cmp(&(&b.field, &b.input, &b.input_field))
     });
-    rows.dedup_by(|a, b| a.field == b.field && a.input == b.input && a.input_field == b.input_field);
+    rows.dedup_by(|a, b| {
+        a.field == b.field && a.input == b.input && a.input_field == b.input_field
+    });
     rows
 }
 
 /// Data quality metrics and assertions of a dataset, as observations.
-fn observations(facets: &Map<String, Value>, dataset: &DatasetKey, out: &mut Vec<ObservationWrite>) {
+fn observations(
+    facets: &Map<String, Value>,
+    dataset: &DatasetKey,
+    out: &mut Vec<ObservationWrite>,
+) {
     let clean = |v: &Value| -> Value {
         match v {
             Value::Object(m) => Value::Object(
@@ -364,7 +459,10 @@ fn observations(facets: &Map<String, Value>, dataset: &DatasetKey, out: &mut Vec
                 dataset: dataset.clone(),
                 kind: String::from("assertion"),
                 column: a.get("column").and_then(Value::as_str).map(str::to_owned),
-                assertion: a.get("assertion").and_then(Value::as_str).map(str::to_owned),
+                assertion: a
+                    .get("assertion")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
                 success: a.get("success").and_then(Value::as_bool),
                 value: a.to_string(),
             });
@@ -377,7 +475,10 @@ mod tests {
     use super::*;
 
     fn fixture(name: &str) -> Value {
-        let path = format!("{}/../../fixtures/openlineage/{name}", env!("CARGO_MANIFEST_DIR"));
+        let path = format!(
+            "{}/../../fixtures/openlineage/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         serde_json::from_str(&text).unwrap()
     }
@@ -388,8 +489,10 @@ mod tests {
         let mut count = 0;
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
-            let value: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-            let parsed = parse_event(&value).unwrap_or_else(|f| panic!("{}: {f:?}", path.display()));
+            let value: Value =
+                serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let parsed =
+                parse_event(&value).unwrap_or_else(|f| panic!("{}: {f:?}", path.display()));
             assert_eq!(parsed.hash.len(), 64);
             count += 1;
         }
@@ -403,11 +506,18 @@ mod tests {
         assert_eq!(e.event_type.as_deref(), Some("COMPLETE"));
         assert_eq!(e.event_time, "2025-01-15T10:03:00.000000Z");
         assert_eq!(e.job.as_ref().unwrap().name, "customer_revenue.build");
-        let inputs = e.datasets.iter().filter(|d| d.direction == Some(Direction::Input)).count();
+        let inputs = e
+            .datasets
+            .iter()
+            .filter(|d| d.direction == Some(Direction::Input))
+            .count();
         assert_eq!(inputs, 2);
         assert_eq!(e.column_lineage.len(), 1);
         let rows = &e.column_lineage[0].fields;
-        assert!(rows.iter().any(|r| r.field == "customer_id" && r.input.name == "shop.public.customers"));
+        assert!(
+            rows.iter()
+                .any(|r| r.field == "customer_id" && r.input.name == "shop.public.customers")
+        );
         assert!(e.observations.iter().any(|o| o.kind == "metrics"));
     }
 
@@ -415,17 +525,33 @@ mod tests {
     fn failures_and_assertions_are_kept() {
         let e = parse_event(&fixture("03_run_fail_errormessage.json")).unwrap();
         assert_eq!(e.event_type.as_deref(), Some("FAIL"));
-        assert!(e.run.unwrap().error_message.unwrap().contains("does not exist"));
+        assert!(
+            e.run
+                .unwrap()
+                .error_message
+                .unwrap()
+                .contains("does not exist")
+        );
         let e = parse_event(&fixture("06_run_complete_dq_assertions.json")).unwrap();
-        let failed: Vec<_> = e.observations.iter().filter(|o| o.success == Some(false)).collect();
+        let failed: Vec<_> = e
+            .observations
+            .iter()
+            .filter(|o| o.success == Some(false))
+            .collect();
         assert_eq!(failed.len(), 1);
         assert_eq!(failed[0].assertion.as_deref(), Some("row_count_gt"));
     }
 
     #[test]
     fn kinds_come_from_the_schema_url() {
-        assert_eq!(parse_event(&fixture("04_dataset_event.json")).unwrap().kind, "dataset");
-        assert_eq!(parse_event(&fixture("05_job_event.json")).unwrap().kind, "job");
+        assert_eq!(
+            parse_event(&fixture("04_dataset_event.json")).unwrap().kind,
+            "dataset"
+        );
+        assert_eq!(
+            parse_event(&fixture("05_job_event.json")).unwrap().kind,
+            "job"
+        );
     }
 
     #[test]
@@ -440,7 +566,15 @@ mod tests {
         });
         let findings = parse_event(&bad).unwrap_err();
         let paths: Vec<&str> = findings.iter().map(|f| f.path.as_str()).collect();
-        for p in ["/eventTime", "/producer", "/eventType", "/run/runId", "/job/namespace", "/job/name", "/inputs/0/namespace"] {
+        for p in [
+            "/eventTime",
+            "/producer",
+            "/eventType",
+            "/run/runId",
+            "/job/namespace",
+            "/job/name",
+            "/inputs/0/namespace",
+        ] {
             assert!(paths.contains(&p), "{p} missing from {paths:?}");
         }
         assert!(parse_event(&serde_json::json!([1])).is_err());
