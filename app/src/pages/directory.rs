@@ -128,7 +128,7 @@ pub fn TeamsPage() -> impl IntoView {
                             "domain" => list.sort_by(|a, b| a.domain_name.cmp(&b.domain_name).then_with(|| a.name.cmp(&b.name))),
                             "members" => list.sort_by(|a, b| b.member_count.cmp(&a.member_count).then_with(|| a.name.cmp(&b.name))),
                             "products" => list.sort_by(|a, b| b.product_count.cmp(&a.product_count).then_with(|| a.name.cmp(&b.name))),
-                            _ => list.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase())),
+                            _ => list.sort_by_key(|a| a.name.to_lowercase()),
                         }
                         view! {
                             <div class="table-wrap">

@@ -214,5 +214,6 @@ fn external_matches(source: &str, dataset: &DatasetRef) -> bool {
     source == dataset.name
         || source == format!("{ns}/{}", dataset.name)
         || source == format!("{ns}:{}", dataset.name)
+        || source == format!("{ns}://{}", dataset.name)
         || source == format!("{ns}/{}", dataset.name.trim_start_matches('/'))
 }

@@ -1,6 +1,6 @@
 //! `meshwork demo`: a realistic organisation — seven domains, thirteen teams, people, and forty-two
 //! data products with believable schemas, SLAs, classifications and input ports that form a
-//! multi-level DAG across domains. Everything goes through the same use cases as real users, so
+//! multi-level DAG across domains, and the OpenLineage events of their pipelines (`demo_lineage`). Everything goes through the same use cases as real users, so
 //! the demo is validated like any publication. Loading it twice changes nothing.
 
 use serde_json::{Value, json};
@@ -208,24 +208,24 @@ const PEOPLE: &[Person] = &[
 
 /// A demo product: the table is compact on purpose; `fields` is `name:type[:flag…]` separated by
 /// spaces, with flags `pk`, `req`, `pii`, `uniq` and a classification word.
-struct Spec {
-    id: &'static str,
-    team: &'static str,
-    name: &'static str,
-    kind: &'static str,
-    status: &'static str,
-    version: &'static str,
-    purpose: &'static str,
-    usage: &'static str,
-    tags: &'static [&'static str],
-    table: &'static str,
-    fields: &'static str,
-    inputs: &'static [&'static str],
-    external: &'static [&'static str],
+pub(crate) struct Spec {
+    pub(crate) id: &'static str,
+    pub(crate) team: &'static str,
+    pub(crate) name: &'static str,
+    pub(crate) kind: &'static str,
+    pub(crate) status: &'static str,
+    pub(crate) version: &'static str,
+    pub(crate) purpose: &'static str,
+    pub(crate) usage: &'static str,
+    pub(crate) tags: &'static [&'static str],
+    pub(crate) table: &'static str,
+    pub(crate) fields: &'static str,
+    pub(crate) inputs: &'static [&'static str],
+    pub(crate) external: &'static [&'static str],
     /// Freshness (value, unit), availability, retention in years.
-    sla: (u32, &'static str, &'static str, u32),
+    pub(crate) sla: (u32, &'static str, &'static str, u32),
     /// Also publish the data as a Kafka topic.
-    topic: bool,
+    pub(crate) topic: bool,
 }
 
 const fn spec(
@@ -291,7 +291,7 @@ impl Spec {
     }
 }
 
-const PRODUCTS: &[Spec] = &[
+pub(crate) const PRODUCTS: &[Spec] = &[
     // customers
     spec("customers.customer-master", "crm-platform", "Customer Master", "sourceAligned", "The **golden record** of every customer: identity, contact details and segment, as maintained in the CRM.", &["customers", "master-data", "gdpr"], "customers", "customer_id:integer:pk first_name:string:pii:restricted last_name:string:pii:restricted email:string:pii:restricted phone:string:pii:restricted country:string:req:internal segment:string:internal created_at:timestamp:req updated_at:timestamp:req", &[]).external(&["salesforce://Account"]).fresh(1, "h", "99.9%", 10).version("2.1.0").usage("Join on `customer_id`. Never copy the contact fields out of the EU region."),
     spec("customers.customer-addresses", "crm-platform", "Customer Addresses", "sourceAligned", "Postal addresses of customers, with validity periods for moves.", &["customers", "gdpr"], "customer_addresses", "address_id:integer:pk customer_id:integer:req street:string:pii:restricted city:string:confidential postal_code:string:pii:confidential country:string:req:internal address_type:string valid_from:date:req valid_to:date", &["customers.customer-master"]).fresh(1, "h", "99.9%", 10),
@@ -351,11 +351,11 @@ const EARLIER_VERSIONS: &[(&str, &str)] = &[
     ("sales.daily-sales", "1.3.0"),
 ];
 
-fn domain_of(id: &str) -> &str {
+pub(crate) fn domain_of(id: &str) -> &str {
     id.split('.').next().unwrap_or(id)
 }
 
-fn slug_of(id: &str) -> &str {
+pub(crate) fn slug_of(id: &str) -> &str {
     id.split_once('.').map(|(_, s)| s).unwrap_or(id)
 }
 
@@ -460,7 +460,7 @@ fn server_for(product: &str, topic: bool) -> Value {
     }
 }
 
-fn contract(spec: &Spec, version: &str, suffix: &str, topic: bool) -> Value {
+pub(crate) fn contract(spec: &Spec, version: &str, suffix: &str, topic: bool) -> Value {
     let (props, keys) = properties(spec);
     let (fresh, unit, availability, retention) = spec.sla;
     let mut quality = vec![
@@ -505,7 +505,7 @@ fn contract(spec: &Spec, version: &str, suffix: &str, topic: bool) -> Value {
     })
 }
 
-fn product(spec: &Spec, version: &str) -> Value {
+pub(crate) fn product(spec: &Spec, version: &str) -> Value {
     let mut inputs: Vec<Value> = spec
         .inputs
         .iter()
@@ -679,6 +679,7 @@ impl Workbench {
                 published += 1;
             }
         }
+        self.load_demo_lineage(&actor).await?;
         if self.store.setting("anonymous_read").await?.is_none() {
             self.store
                 .set_setting(

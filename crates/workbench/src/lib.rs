@@ -8,6 +8,7 @@ mod actor;
 mod auth;
 mod catalog;
 pub mod demo;
+mod demo_lineage;
 mod directory;
 mod drafts;
 mod error;
