@@ -6,6 +6,7 @@
 pub mod api;
 pub mod components;
 pub mod error;
+pub mod lineage;
 pub mod pages;
 pub mod time;
 pub mod wizard;
@@ -76,6 +77,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/teams") view=directory::TeamsPage ssr=SsrMode::Async/>
                     <Route path=path!("/teams/:id") view=directory::TeamPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings/tokens") view=tokens::TokensPage ssr=SsrMode::Async/>
+                    <Route path=path!("/lineage") view=lineage::explorer::LineagePage ssr=SsrMode::Async/>
+                    <Route path=path!("/lineage/impact") view=lineage::impact::ImpactPage ssr=SsrMode::Async/>
+                    <Route path=path!("/mesh") view=lineage::mesh::MeshMapPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

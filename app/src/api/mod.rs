@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod directory;
+pub mod lineage;
 pub mod session;
 pub mod wizard;
 

@@ -27,14 +27,17 @@ pub fn PiiBadge() -> impl IntoView {
     view! { <span class="badge pii" title="Personal data (PII)">"PII"</span> }
 }
 
+/// A product type as people read it: `Source-aligned`, `Aggregate`, `Consumer-aligned`.
+pub fn type_name(product_type: &str) -> String {
+    domain::ProductType::parse(product_type)
+        .map(|v| v.label().to_owned())
+        .unwrap_or_else(|_| product_type.to_owned())
+}
+
 #[component]
 pub fn TypeLabel(product_type: Option<String>) -> impl IntoView {
     let text = product_type
-        .map(|t| {
-            domain::ProductType::parse(&t)
-                .map(|v| v.label().to_owned())
-                .unwrap_or(t)
-        })
+        .map(|t| type_name(&t))
         .unwrap_or_else(|| String::from("Untyped"));
     view! { <span class="type-label">{text}</span> }
 }

@@ -23,6 +23,10 @@ pub fn Icon(name: &'static str) -> impl IntoView {
         "upstream" => "M7 17L17 7M9 7h8v8",
         "api" => "M8 6l-5 6 5 6M16 6l5 6-5 6",
         "docs" => "M6 3h9l4 4v14H6zM14 3v5h5",
+        "lineage" => {
+            "M5 6a2 2 0 1 0 0 .1M19 6a2 2 0 1 0 0 .1M12 18a2 2 0 1 0 0 .1M7 6h10M6 8l5 8M18 8l-5 8"
+        }
+        "mesh" => "M4 5h6v5H4zM14 5h6v5h-6zM9 15h6v5H9zM7 10v2h10v-2M12 12v3",
         _ => "M12 12h.01",
     };
     view! {

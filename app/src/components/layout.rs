@@ -56,6 +56,8 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <nav class="main-nav" aria-label="Main">
                     <A href="/" exact=true><Icon name="catalog"/><span>"Catalog"</span></A>
                     <A href="/register"><Icon name="plus"/><span>"Register product"</span></A>
+                    <A href="/lineage"><Icon name="lineage"/><span>"Lineage"</span></A>
+                    <A href="/mesh"><Icon name="mesh"/><span>"Mesh map"</span></A>
                     <A href="/domains"><Icon name="domains"/><span>"Domains"</span></A>
                     <A href="/teams"><Icon name="teams"/><span>"Teams"</span></A>
                     <A href="/settings/tokens"><Icon name="key"/><span>"API tokens"</span></A>

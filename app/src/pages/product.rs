@@ -12,6 +12,7 @@ use crate::components::badges::{
 };
 use crate::components::icons::Icon;
 use crate::components::states::{ErrorPanel, Skeleton};
+use crate::lineage::product::ProductLineage;
 use crate::time::RelTime;
 
 fn encode(text: &str) -> String {
@@ -132,6 +133,7 @@ fn Product(p: ProductDetail, change: ServerAction<ChangeStatus>) -> impl IntoVie
                         view! { <ul class="port-list">{p.input_ports.into_iter().map(|i| view! { <InputPort port=i/> }).collect_view()}</ul> }.into_any()
                     }}
                 </section>
+                <ProductLineage id=c.id.clone()/>
             </div>
             <aside class="product-side">
                 <section class="panel">

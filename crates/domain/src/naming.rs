@@ -177,7 +177,7 @@ fn topic_property(server: &Server) -> Option<String> {
 /// `s3://bucket/path/to/*.json` → namespace `s3://bucket`, name `path/to`; a local path is in
 /// namespace `file`.
 fn object_store(location: &str, kind: &str) -> DatasetName {
-    let trimmed = location.trim_end_matches(|c| c == '*' || c == '/');
+    let trimmed = location.trim_end_matches(['*', '/']);
     // Drop a trailing file pattern: the dataset is the directory.
     let trimmed = match trimmed.rsplit_once('/') {
         Some((dir, last)) if last.contains('*') => dir,

@@ -177,6 +177,15 @@ impl LineageGraph {
                 data.domain = Some(spec.domain.clone());
                 data.team = Some(spec.team.clone());
                 self.add_edge(i, d, EdgeKind::Serves, None);
+                let writers: Vec<NodeIndex> = self
+                    .graph
+                    .edges_directed(d, Direction::Incoming)
+                    .filter(|e| e.weight().kind == EdgeKind::Writes)
+                    .map(|e| e.source())
+                    .collect();
+                for w in writers {
+                    self.adopt_job(w);
+                }
             }
             if let Some(contract) = &port.contract_id {
                 self.offered.insert(contract.clone(), id.clone());
@@ -253,6 +262,24 @@ impl LineageGraph {
         for n in touched {
             self.collect_if_unused(n);
         }
+        self.adopt_job(j);
+    }
+
+    /// A job belongs to the owners of what it writes: it is their pipeline.
+    fn adopt_job(&mut self, j: NodeIndex) {
+        let owner = self
+            .graph
+            .neighbors_directed(j, Direction::Outgoing)
+            .filter_map(|d| {
+                let data = &self.graph[d].data;
+                data.domain.clone().map(|dom| (dom, data.team.clone()))
+            })
+            .min();
+        let data = &mut self.graph[j].data;
+        (data.domain, data.team) = match owner {
+            Some((domain, team)) => (Some(domain), team),
+            None => (None, None),
+        };
     }
 
     /// Records the state of a job's latest run without touching its edges.

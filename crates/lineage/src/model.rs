@@ -53,9 +53,15 @@ impl EdgeKind {
         }
     }
 
-    /// Edges that are the same data seen twice, and are walked in both directions.
-    pub fn is_identity(self) -> bool {
-        self == EdgeKind::Serves
+    /// Edges walked in both directions in a scope: a port and its dataset are the same data, and
+    /// when observed lineage is in view a product and its ports are one unit (so the job that
+    /// builds a product is upstream of the product, not only of its port).
+    pub fn is_identity_in(self, scope: Scope) -> bool {
+        match self {
+            EdgeKind::Serves => true,
+            EdgeKind::Publishes => scope == Scope::All,
+            _ => false,
+        }
     }
 
     pub fn as_str(self) -> &'static str {

@@ -457,3 +457,26 @@ fn dot_export_names_every_node_and_edge() {
     assert!(dot.contains("subgraph \"cluster_sales\""));
     assert!(dot.contains("\"port:sales.orders:out\" -> \"product:sales.revenue\""));
 }
+
+#[test]
+fn with_observed_lineage_in_view_the_job_building_a_product_is_upstream_of_it() {
+    let mut g = fixture("sales.orders -> sales.revenue");
+    g.apply_job(JobSpec {
+        namespace: String::from("dbt"),
+        name: String::from("revenue"),
+        inputs: vec![DatasetRef::new("warehouse", "sales.orders")],
+        outputs: vec![DatasetRef::new("warehouse", "sales.revenue")],
+        ..JobSpec::default()
+    });
+    let up = g.upstream(&p("sales.revenue"), 1, Scope::All).unwrap();
+    assert!(
+        up.nodes
+            .iter()
+            .any(|n| n.id == NodeId::job("dbt", "revenue")),
+        "{:?}",
+        up.nodes
+    );
+    // Declared lineage alone does not wander into datasets and jobs.
+    let declared = g.upstream(&p("sales.revenue"), 1, Scope::Products).unwrap();
+    assert!(declared.nodes.iter().all(|n| n.id.product_id().is_some()));
+}

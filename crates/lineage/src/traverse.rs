@@ -79,6 +79,8 @@ pub struct Neighbourhood {
     pub expanded: Vec<NodeId>,
     /// Nodes whose neighbours are all shown, however many ("and 287 more" clicked).
     pub unlimited: Vec<NodeId>,
+    /// Nodes shown whatever the depth (the nodes of a highlighted path, say).
+    pub include: Vec<NodeId>,
     /// How many neighbours of a node to show in each direction before summarising the rest.
     pub fan_out: usize,
     /// The most nodes to return.
@@ -94,6 +96,7 @@ impl Neighbourhood {
             downstream: 1,
             expanded: Vec::new(),
             unlimited: Vec::new(),
+            include: Vec::new(),
             fan_out: 25,
             max_nodes: 2_000,
         }
@@ -140,7 +143,9 @@ impl LineageGraph {
         let backward = self
             .graph
             .edges_directed(i, flow.direction().opposite())
-            .filter(move |e| e.weight().kind.is_identity() && scope.includes(e.weight().kind))
+            .filter(move |e| {
+                e.weight().kind.is_identity_in(scope) && scope.includes(e.weight().kind)
+            })
             .map(move |e| {
                 let next = if flow == Flow::Downstream {
                     e.source()
@@ -335,6 +340,14 @@ impl LineageGraph {
             }
         }
 
+        for id in &q.include {
+            if let Some(n) = self.idx(id)
+                && let std::collections::hash_map::Entry::Vacant(e) = depth.entry(n)
+            {
+                e.insert(0);
+                order.push(n);
+            }
+        }
         let mut sub = self.subgraph(&order, &depth, q.scope);
         let included: HashSet<NodeIndex> = order.iter().copied().collect();
         let mut more: Vec<More> = cut

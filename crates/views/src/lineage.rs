@@ -18,6 +18,10 @@ crate::view! {
         pub crossings: usize,
         /// The node budget stopped the walk before the requested depth.
         pub truncated: bool,
+        /// The path asked for with `path_from` and `path_to`, its nodes all shown…
+        pub path: Option<PathView>,
+        /// …or why there is none.
+        pub path_error: Option<String>,
     }
 }
 

@@ -28,9 +28,12 @@ fn datasets_of(spec: &Spec) -> Vec<(String, String)> {
         serde_json::from_value(product(spec, spec.version)).expect("demo products are valid");
     let mut out = Vec::new();
     for (port, suffix, topic) in [(0, "", false), (1, "-events", true)] {
-        let Some(p) = doc.output_ports.get(port) else { continue };
+        let Some(p) = doc.output_ports.get(port) else {
+            continue;
+        };
         let c: domain::DataContractDoc =
-            serde_json::from_value(contract(spec, spec.version, suffix, topic)).expect("demo contracts are valid");
+            serde_json::from_value(contract(spec, spec.version, suffix, topic))
+                .expect("demo contracts are valid");
         out.extend(
             domain::naming::port_datasets(p, Some(&c))
                 .into_iter()
@@ -45,7 +48,10 @@ fn fields_of(spec: &Spec) -> Vec<(&'static str, &'static str)> {
         .split_whitespace()
         .map(|f| {
             let mut parts = f.split(':');
-            (parts.next().unwrap_or_default(), parts.next().unwrap_or("string"))
+            (
+                parts.next().unwrap_or_default(),
+                parts.next().unwrap_or("string"),
+            )
         })
         .collect()
 }
@@ -88,13 +94,19 @@ fn minutes_ago(spec: &Spec, index: usize) -> i64 {
 impl Workbench {
     /// Reports the demo's pipelines. Skipped when they were reported before.
     pub(crate) async fn load_demo_lineage(&self, actor: &Actor) -> Result<usize> {
-        if self.store.lineage_job("dbt://acme-sales", "daily_sales.build").await?.is_some() {
+        if self
+            .store
+            .lineage_job("dbt://acme-sales", "daily_sales.build")
+            .await?
+            .is_some()
+        {
             return Ok(0);
         }
         let mut sent = 0;
         for (index, spec) in PRODUCTS.iter().enumerate() {
             for event in events(spec, index) {
-                self.receive_lineage(actor, event.to_string().as_bytes()).await?;
+                self.receive_lineage(actor, event.to_string().as_bytes())
+                    .await?;
                 sent += 1;
             }
         }
@@ -182,11 +194,19 @@ fn events(spec: &Spec, index: usize) -> Vec<Value> {
         })
     };
     let first = uuid::Uuid::now_v7().to_string();
-    let mut out = vec![run("START", ago + 6, &first, None), run("COMPLETE", ago, &first, None)];
+    let mut out = vec![
+        run("START", ago + 6, &first, None),
+        run("COMPLETE", ago, &first, None),
+    ];
     if spec.id == FAILING {
         let failed = uuid::Uuid::now_v7().to_string();
         out.push(run("START", 3, &failed, None));
-        out.push(run("FAIL", 1, &failed, Some("relation \"warehousing.pick_lists\" is locked by a concurrent load")));
+        out.push(run(
+            "FAIL",
+            1,
+            &failed,
+            Some("relation \"warehousing.pick_lists\" is locked by a concurrent load"),
+        ));
     }
     out
 }
@@ -210,7 +230,13 @@ mod tests {
                 crate::graph::check_event(&event).unwrap_or_else(|f| panic!("{}: {f:?}", spec.id));
             }
         }
-        assert_eq!(external_dataset("sftp://carriers/rates"), (String::from("sftp://carriers"), String::from("rates")));
-        assert_eq!(external_dataset("salesforce://Account"), (String::from("salesforce"), String::from("Account")));
+        assert_eq!(
+            external_dataset("sftp://carriers/rates"),
+            (String::from("sftp://carriers"), String::from("rates"))
+        );
+        assert_eq!(
+            external_dataset("salesforce://Account"),
+            (String::from("salesforce"), String::from("Account"))
+        );
     }
 }

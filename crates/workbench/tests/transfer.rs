@@ -33,19 +33,45 @@ async fn the_demo_reports_its_pipelines_with_planted_drift() {
     assert!(events >= 84, "{events}");
     let actor = Actor::system();
     let kinds = |d: views::DriftView| -> Vec<(String, Option<String>)> {
-        d.findings.into_iter().map(|f| (f.kind, f.upstream_product)).collect()
+        d.findings
+            .into_iter()
+            .map(|f| (f.kind, f.upstream_product))
+            .collect()
     };
     let pnl = wb.drift(&actor, "finance.monthly-pnl").await.unwrap();
     assert!(pnl.observed);
-    assert_eq!(kinds(pnl), [(String::from("undeclared"), Some(String::from("sales.daily-sales")))]);
+    assert_eq!(
+        kinds(pnl),
+        [(
+            String::from("undeclared"),
+            Some(String::from("sales.daily-sales"))
+        )]
+    );
     let c360 = wb.drift(&actor, "customers.customer-360").await.unwrap();
-    assert_eq!(kinds(c360), [(String::from("never_observed"), Some(String::from("logistics.shipments")))]);
+    assert_eq!(
+        kinds(c360),
+        [(
+            String::from("never_observed"),
+            Some(String::from("logistics.shipments"))
+        )]
+    );
     // Every other product's pipeline matches what it declares, external sources included.
-    for id in ["sales.orders", "customers.customer-master", "finance.cash-position"] {
+    for id in [
+        "sales.orders",
+        "customers.customer-master",
+        "finance.cash-position",
+    ] {
         let drift = wb.drift(&actor, id).await.unwrap();
-        assert!(drift.observed && drift.findings.is_empty(), "{id}: {:?}", drift.findings);
+        assert!(
+            drift.observed && drift.findings.is_empty(),
+            "{id}: {:?}",
+            drift.findings
+        );
     }
-    let fresh = wb.port_freshness(&actor, "sales.daily-sales").await.unwrap();
+    let fresh = wb
+        .port_freshness(&actor, "sales.daily-sales")
+        .await
+        .unwrap();
     assert!(fresh[0].last_refresh_at.is_some());
     // Loading again reports nothing twice.
     wb.load_demo().await.unwrap();

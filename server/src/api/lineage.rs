@@ -113,6 +113,10 @@ pub struct GraphParams {
     /// Output ports as nodes of their own instead of folded into their product.
     #[serde(default)]
     pub ports: bool,
+    /// Highlight the path from this node…
+    pub path_from: Option<String>,
+    /// …to this one (either direction), showing its nodes.
+    pub path_to: Option<String>,
     /// `json` (positioned nodes and edges, default) or `dot` (Graphviz).
     pub format: Option<String>,
 }
@@ -130,6 +134,8 @@ impl GraphParams {
             max_nodes: self.max_nodes,
             group: self.group,
             ports: self.ports,
+            path_from: self.path_from,
+            path_to: self.path_to,
         }
     }
 }

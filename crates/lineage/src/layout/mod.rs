@@ -188,6 +188,7 @@ pub fn layout(g: &LayoutGraph, opts: &LayoutOptions) -> Layout {
         gap: opts.node_gap,
         group_gap: opts.group_gap + 2.0 * opts.group_padding,
         sweeps: opts.sweeps,
+        lanes: g.nodes.iter().any(|v| v.group.is_some()),
     };
     let mut y = placement.run();
     let mut layer_width = vec![0.0f64; layer_count];

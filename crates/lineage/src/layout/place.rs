@@ -15,6 +15,8 @@ pub struct Placement<'a> {
     pub gap: f64,
     pub group_gap: f64,
     pub sweeps: usize,
+    /// Groups are lanes: place each among its own.
+    pub lanes: bool,
 }
 
 impl Placement<'_> {
@@ -31,6 +33,11 @@ impl Placement<'_> {
     }
 
     fn weight(&self, a: usize, b: usize) -> f64 {
+        // With lanes, a node is placed among its own lane's neighbours; the lanes are stacked
+        // afterwards, so pulls across lanes would only stretch them.
+        if self.lanes && self.group[a] != self.group[b] {
+            return 0.0;
+        }
         match (self.dummy[a], self.dummy[b]) {
             (true, true) => 8.0,
             (true, false) | (false, true) => 2.0,
@@ -166,6 +173,7 @@ mod tests {
             gap: 10.0,
             group_gap: 30.0,
             sweeps: 6,
+            lanes: false,
         };
         let y = p.run();
         assert!(

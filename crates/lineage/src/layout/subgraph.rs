@@ -79,6 +79,7 @@ pub struct PositionedEdge {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PositionedGroup {
+    /// The domain of the lane, or the dataset for a lane of columns.
     pub domain: String,
     pub x: f64,
     pub y: f64,
@@ -115,7 +116,13 @@ impl SubgraphLayout {
         };
         let mut nodes: Vec<PositionedNode> = Vec::new();
         let mut slot: HashMap<String, usize> = HashMap::new();
-        for n in &sub.nodes {
+        // Products before ports, so a folded port never stands for its product.
+        let ordered = sub
+            .nodes
+            .iter()
+            .filter(|n| n.id.kind() != "port")
+            .chain(sub.nodes.iter().filter(|n| n.id.kind() == "port"));
+        for n in ordered {
             let key = stand_in(&n.id);
             if let Some(&i) = slot.get(&key) {
                 // A folded port: its hidden neighbours count for the product.
@@ -221,10 +228,17 @@ impl SubgraphLayout {
             });
         }
 
-        // Lay out.
+        // Lay out. Columns are grouped by their dataset, everything else by domain.
+        let group_key = |n: &PositionedNode| -> Option<String> {
+            if n.kind == "datasetField" {
+                n.subtype.clone()
+            } else {
+                n.domain.clone()
+            }
+        };
         let domains: Vec<String> = nodes
             .iter()
-            .filter_map(|n| n.domain.clone())
+            .filter_map(group_key)
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
@@ -240,9 +254,7 @@ impl SubgraphLayout {
                     width: n.width,
                     height: n.height,
                     group: if self.group_by_domain {
-                        n.domain
-                            .as_deref()
-                            .and_then(|d| domain_index.get(d).copied())
+                        group_key(n).and_then(|d| domain_index.get(d.as_str()).copied())
                     } else {
                         None
                     },

@@ -204,3 +204,59 @@ fn straight_line_crossings_count_proper_intersections() {
     );
     assert_eq!(straight_line_crossings(&points, &[(0, 1), (0, 4)]), 0);
 }
+
+#[test]
+fn folded_ports_keep_their_products_name() {
+    use crate::testing::fixture;
+    use crate::{Neighbourhood, NodeId};
+    let g = fixture("sales.orders -> finance.ledger");
+    let sub = g
+        .neighbourhood(&Neighbourhood::around(NodeId::product("finance.ledger")))
+        .unwrap();
+    let placed = SubgraphLayout::default().place(&sub);
+    let labels: Vec<(&str, &str)> = placed
+        .nodes
+        .iter()
+        .map(|n| (n.id.as_str(), n.label.as_str()))
+        .collect();
+    assert_eq!(labels.len(), 2, "{labels:?}");
+    assert!(
+        labels.contains(&("product:sales.orders", "sales.orders")),
+        "{labels:?}"
+    );
+    assert_eq!(placed.edges.len(), 1);
+    assert_eq!(
+        placed.edges[0].label.as_deref(),
+        Some("from-sales-orders, out")
+    );
+}
+
+#[test]
+fn columns_get_a_lane_per_dataset() {
+    use crate::{ColumnEdge, ColumnRef, DatasetRef, LineageGraph, NodeId, Scope};
+    let mut g = LineageGraph::new();
+    let edge = |a: &str, b: &str, f: &str| ColumnEdge {
+        from: ColumnRef::new("db", a, f),
+        to: ColumnRef::new("db", b, f),
+    };
+    g.set_column_lineage(
+        &DatasetRef::new("db", "b"),
+        vec![edge("a", "b", "x"), edge("a", "b", "y")],
+    );
+    let sub = g.reach(
+        &[
+            NodeId::column("db", "b", "x"),
+            NodeId::column("db", "b", "y"),
+        ],
+        2,
+        0,
+        Scope::Columns,
+    );
+    let placed = SubgraphLayout {
+        group_by_domain: true,
+        ..SubgraphLayout::default()
+    }
+    .place(&sub);
+    let lanes: Vec<&str> = placed.groups.iter().map(|g| g.domain.as_str()).collect();
+    assert_eq!(lanes.len(), 2, "{lanes:?}");
+}

@@ -40,6 +40,9 @@ pub struct ExploreQuery {
     pub group: bool,
     /// Show output ports as nodes of their own.
     pub ports: bool,
+    /// Highlight the path between these two nodes (and show its nodes).
+    pub path_from: Option<String>,
+    pub path_to: Option<String>,
 }
 
 /// How the impact list is wanted.
@@ -73,7 +76,7 @@ fn parse_node(graph: &LineageGraph, text: &str, what: &str) -> Result<NodeId> {
 impl Workbench {
     /// The neighbourhood of a node, laid out.
     pub async fn explore(&self, actor: &Actor, q: &ExploreQuery) -> Result<LineageGraphView> {
-        let sub = self.explore_subgraph(actor, q).await?;
+        let (sub, path) = self.explore_subgraph(actor, q).await?;
         let names = self.names().await?;
         let placed = SubgraphLayout {
             group_by_domain: q.group,
@@ -81,12 +84,19 @@ impl Workbench {
             options: LayoutOptions::default(),
         }
         .place(&sub);
-        Ok(graph_view(placed, &names))
+        let mut view = graph_view(placed, &names);
+        match path {
+            Some(Ok(path)) if !q.ports => view.path = Some(fold_path(path)),
+            Some(Ok(path)) => view.path = Some(path),
+            Some(Err(message)) => view.path_error = Some(message),
+            None => {}
+        }
+        Ok(view)
     }
 
     /// The neighbourhood of a node as Graphviz DOT.
     pub async fn explore_dot(&self, actor: &Actor, q: &ExploreQuery) -> Result<String> {
-        let sub = self.explore_subgraph(actor, q).await?;
+        let (sub, _) = self.explore_subgraph(actor, q).await?;
         let names = self.names().await?;
         let colours: BTreeMap<String, String> = names
             .domains
@@ -96,7 +106,12 @@ impl Workbench {
         Ok(lineage::dot::to_dot(&sub, &colours))
     }
 
-    async fn explore_subgraph(&self, actor: &Actor, q: &ExploreQuery) -> Result<Subgraph> {
+    /// The subgraph the explorer shows, and the requested path (or why there is none).
+    async fn explore_subgraph(
+        &self,
+        actor: &Actor,
+        q: &ExploreQuery,
+    ) -> Result<(Subgraph, Option<std::result::Result<PathView, String>>)> {
         actor.require_read()?;
         let scope = scope_of(q.scope.as_deref())?;
         let depth = |d: Option<u32>, name: &str| -> Result<u32> {
@@ -121,17 +136,65 @@ impl Workbench {
         let known = |ids: &[String]| -> Vec<NodeId> {
             ids.iter().filter_map(|t| graph.resolve(t)).collect()
         };
-        let query = Neighbourhood {
-            focus,
-            scope,
-            upstream,
-            downstream,
-            expanded: known(&q.expand),
-            unlimited: known(&q.unlimited),
-            fan_out,
-            max_nodes: q.max_nodes.unwrap_or(2_000).clamp(1, MAX_NODES),
+        let path = match (&q.path_from, &q.path_to) {
+            (Some(a), Some(b)) if !a.is_empty() && !b.is_empty() => {
+                let a = parse_node(&graph, a, "path_from")?;
+                let b = parse_node(&graph, b, "path_to")?;
+                Some(graph.path(&a, &b, scope).ok_or_else(|| {
+                    format!(
+                        "no data flows between {} and {} in this view",
+                        label(&graph, &a),
+                        label(&graph, &b)
+                    )
+                }))
+            }
+            _ => None,
         };
-        Ok(graph.neighbourhood(&query).expect("the focus exists"))
+        let include = match &path {
+            Some(Ok(p)) => p.nodes.clone(),
+            _ => Vec::new(),
+        };
+        let max_nodes = q.max_nodes.unwrap_or(2_000).clamp(1, MAX_NODES);
+        let sub = match (&focus, scope) {
+            // The columns of a dataset, when asked for its column lineage.
+            (NodeId::Dataset { namespace, name }, Scope::Columns) => {
+                let columns: Vec<NodeId> = graph
+                    .columns_of(&lineage::DatasetRef::new(namespace, name))
+                    .into_iter()
+                    .map(|f| NodeId::column(namespace, name, f))
+                    .collect();
+                let mut sub = graph.reach(&columns, upstream, downstream, Scope::Columns);
+                sub.focus = columns.first().cloned();
+                sub
+            }
+            _ => {
+                let query = Neighbourhood {
+                    focus: focus.clone(),
+                    scope,
+                    upstream,
+                    downstream,
+                    expanded: known(&q.expand),
+                    unlimited: known(&q.unlimited),
+                    include: include.clone(),
+                    fan_out,
+                    max_nodes,
+                };
+                graph.neighbourhood(&query).expect("the focus exists")
+            }
+        };
+        let path = path.map(|p| {
+            p.map(|p| PathView {
+                from: p.nodes.first().map(ToString::to_string).unwrap_or_default(),
+                to: p.nodes.last().map(ToString::to_string).unwrap_or_default(),
+                nodes: p.nodes.iter().map(ToString::to_string).collect(),
+                edges: p
+                    .edges
+                    .iter()
+                    .map(|e| (e.from.to_string(), e.to.to_string()))
+                    .collect(),
+            })
+        });
+        Ok((sub, path))
     }
 
     /// Everything downstream of a node, with owners, depth and path.
@@ -472,6 +535,40 @@ impl Workbench {
     }
 }
 
+/// A path as the picture shows it when ports are folded into their products.
+fn fold_path(path: PathView) -> PathView {
+    let fold = |id: &str| -> String {
+        match NodeId::parse(id) {
+            Ok(NodeId::Port { product, .. }) => NodeId::product(product).to_string(),
+            _ => id.to_owned(),
+        }
+    };
+    let mut nodes: Vec<String> = Vec::new();
+    for n in &path.nodes {
+        let n = fold(n);
+        if nodes.last() != Some(&n) {
+            nodes.push(n);
+        }
+    }
+    let edges = nodes
+        .windows(2)
+        .map(|w| (w[0].clone(), w[1].clone()))
+        .collect();
+    PathView {
+        from: fold(&path.from),
+        to: fold(&path.to),
+        nodes,
+        edges,
+    }
+}
+
+fn label(graph: &LineageGraph, id: &NodeId) -> String {
+    graph
+        .node(id)
+        .map(|d| d.label.clone())
+        .unwrap_or_else(|| id.to_string())
+}
+
 /// Quotes a CSV field when it needs it, and defuses spreadsheet formulas.
 fn csv_field(value: &str) -> String {
     let value = if value.starts_with(['=', '+', '-', '@']) {
@@ -572,8 +669,13 @@ fn graph_view(placed: PositionedGraph, names: &Names) -> LineageGraphView {
             .groups
             .into_iter()
             .map(|g| GraphGroupView {
+                // Lanes of columns are datasets, not domains.
                 name: names.domain_name(&g.domain),
-                color: names.domain_color(&g.domain),
+                color: if names.domains.contains_key(&g.domain) {
+                    names.domain_color(&g.domain)
+                } else {
+                    String::from("#64748b")
+                },
                 domain: g.domain,
                 x: g.x,
                 y: g.y,
@@ -586,5 +688,7 @@ fn graph_view(placed: PositionedGraph, names: &Names) -> LineageGraphView {
         height: placed.height,
         crossings: placed.crossings,
         truncated: placed.truncated,
+        path: None,
+        path_error: None,
     }
 }

@@ -478,15 +478,14 @@ impl Workbench {
             if let NodeId::Column {
                 namespace, dataset, ..
             } = &n.id
+                && let std::collections::hash_map::Entry::Vacant(slot) =
+                    rows.entry((namespace.clone(), dataset.clone()))
             {
-                let k = (namespace.clone(), dataset.clone());
-                if !rows.contains_key(&k) {
-                    let key = DatasetKey {
-                        namespace: namespace.clone(),
-                        name: dataset.clone(),
-                    };
-                    rows.insert(k, self.store.lineage_columns(Some(&key)).await?);
-                }
+                let key = DatasetKey {
+                    namespace: namespace.clone(),
+                    name: dataset.clone(),
+                };
+                slot.insert(self.store.lineage_columns(Some(&key)).await?);
             }
         }
         let mut in_edges: HashMap<String, Vec<MzEdge>> = HashMap::new();

@@ -24,7 +24,9 @@ pub use explore::{ExploreQuery, ImpactFormat};
 
 /// Checks an OpenLineage event without storing it (the demo's own test).
 #[cfg(test)]
-pub(crate) fn check_event(value: &serde_json::Value) -> std::result::Result<(), Vec<domain::Finding>> {
+pub(crate) fn check_event(
+    value: &serde_json::Value,
+) -> std::result::Result<(), Vec<domain::Finding>> {
     openlineage::parse_event(value).map(|_| ())
 }
 pub use ingest::Received;

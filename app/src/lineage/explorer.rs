@@ -1,0 +1,336 @@
+//! The lineage explorer (`/lineage`): pick a focus, set upstream and downstream depth, choose
+//! what to look at (declared product lineage, observed datasets and jobs, both, or columns),
+//! expand nodes, find nodes, highlight the path between two of them, and read the selected node
+//! in the side panel.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use views::{GraphNodeView, LineageGraphView};
+
+use super::canvas::{GraphCanvas, LinkKind};
+use super::url::{ExplorerUrl, encode};
+use crate::api::lineage::{explore_lineage, find_nodes};
+use crate::components::icons::Icon;
+use crate::components::states::{ErrorPanel, Skeleton};
+
+const SCOPES: &[(&str, &str, &str)] = &[
+    (
+        "products",
+        "Products",
+        "Declared product lineage: input ports and the ports they read",
+    ),
+    (
+        "observed",
+        "Datasets & jobs",
+        "Observed lineage from OpenLineage: datasets and the jobs that read and write them",
+    ),
+    (
+        "all",
+        "Both",
+        "Products and observed lineage, joined where a port is served as a dataset",
+    ),
+    ("columns", "Columns", "Column-level lineage of datasets"),
+];
+
+#[component]
+pub fn LineagePage() -> impl IntoView {
+    let query = use_query_map();
+    let url = Memo::new(move |_| query.with(ExplorerUrl::from_query));
+    let args = Memo::new(move |_| url.with(|u| u.args.clone()));
+    let graph = Resource::new(
+        move || args.get(),
+        |a| async move {
+            if a.focus.is_empty() {
+                None
+            } else {
+                Some(explore_lineage(a).await)
+            }
+        },
+    );
+    let selected = Signal::derive(move || url.with(|u| u.selected.clone()));
+    let find = RwSignal::new(url.with_untracked(|u| u.find.clone()));
+    view! {
+        <Title text="Lineage"/>
+        <div class="page-header">
+            <div>
+                <h1>"Lineage"</h1>
+                <p class="lead">"How data flows between data products, datasets and jobs — declared by input ports and observed from OpenLineage."</p>
+            </div>
+            <div class="header-actions">
+                <a class="button" href="/mesh"><Icon name="domains"/>"Mesh map"</a>
+            </div>
+        </div>
+        {move || {
+            let u = url.get();
+            if u.args.focus.is_empty() {
+                view! { <FocusPicker initial=query.with(|q| q.get("q").unwrap_or_default())/> }.into_any()
+            } else {
+                view! {
+                    <Toolbar url=u find=find/>
+                    <Transition fallback=|| view! { <Skeleton rows=6/> }>
+                        {move || Suspend::new(async move {
+                            match graph.await {
+                                Some(Ok(g)) => view! { <Explorer graph=g url=url selected=selected find=find/> }.into_any(),
+                                Some(Err(e)) => view! { <ErrorPanel error=e/> }.into_any(),
+                                None => ().into_any(),
+                            }
+                        })}
+                    </Transition>
+                }.into_any()
+            }
+        }}
+    }
+}
+
+/// Choosing where to start: a search over products, datasets and jobs.
+#[component]
+fn FocusPicker(initial: String) -> impl IntoView {
+    let text = RwSignal::new(initial);
+    let hits = Resource::new(
+        move || text.get(),
+        |q| async move {
+            if q.trim().len() < 2 {
+                Ok(Vec::new())
+            } else {
+                find_nodes(q).await
+            }
+        },
+    );
+    view! {
+        <section class="panel focus-picker">
+            <h2>"Where do you want to start?"</h2>
+            <form method="get" action="/lineage" class="focus-form">
+                <label for="focus-search">"Product, dataset or job"</label>
+                <input id="focus-search" type="search" name="q" placeholder="e.g. orders, revenue, customer_360.build" autocomplete="off"
+                    on:input=move |ev| text.set(event_target_value(&ev)) prop:value=move || text.get()/>
+            </form>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match hits.await {
+                        Ok(list) if list.is_empty() => view! {
+                            <p class="muted">"Type at least two letters. You can also open the lineage of any product from its page."</p>
+                        }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="node-hits" data-testid="focus-hits">
+                                {list.into_iter().map(|m| {
+                                    let href = format!("/lineage?focus={}", encode(&m.id));
+                                    view! {
+                                        <li><a href=href><span class=format!("kind-pill kind-{}", m.kind)>{kind_name(&m.kind)}</span>{m.label}<small class="muted">{m.id}</small></a></li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+pub fn kind_name(kind: &str) -> &'static str {
+    match kind {
+        "product" => "Product",
+        "port" => "Port",
+        "dataset" => "Dataset",
+        "job" => "Job",
+        "datasetField" => "Column",
+        _ => "Node",
+    }
+}
+
+/// Depth steppers, scope, grouping, search in the graph: every control a link or a GET form.
+#[component]
+fn Toolbar(url: ExplorerUrl, find: RwSignal<String>) -> impl IntoView {
+    let stepper = |label: &'static str, value: u32, set: fn(&mut ExplorerUrl, u32)| {
+        let less = url.with(|u| set(u, value.saturating_sub(1))).href();
+        let more = url.with(|u| set(u, (value + 1).min(25))).href();
+        view! {
+            <div class="stepper-control" role="group" aria-label=label>
+                <span class="control-label">{label}</span>
+                <a class="icon-button" href=less aria-label=format!("{label}: fewer levels") class:disabled=value == 0>"−"</a>
+                <span class="stepper-value" data-testid=format!("depth-{}", label.to_lowercase())>{value}</span>
+                <a class="icon-button" href=more aria-label=format!("{label}: more levels")>"+"</a>
+            </div>
+        }
+    };
+    let scope = url.scope().to_owned();
+    let group_href = url.with(|u| u.args.group = !u.args.group).href();
+    let impact = format!("/lineage/impact?node={}", encode(&url.args.focus));
+    let dot_href = format!(
+        "/api/v1/graph?focus={}&scope={}&upstream={}&downstream={}&format=dot",
+        encode(&url.args.focus),
+        url.scope(),
+        url.upstream(),
+        url.downstream()
+    );
+    let hidden = url.with(|u| u.find.clear()).pairs();
+    view! {
+        <div class="lineage-toolbar">
+            {stepper("Upstream", url.upstream(), |u, v| u.args.upstream = Some(v))}
+            {stepper("Downstream", url.downstream(), |u, v| u.args.downstream = Some(v))}
+            <nav class="segmented" aria-label="What to show">
+                {SCOPES.iter().map(|(key, label, help)| {
+                    let href = url.with(|u| u.args.scope = (*key != "products").then(|| key.to_string())).href();
+                    let current = scope == *key;
+                    view! { <a href=href class:current=current aria-current=current.then_some("page") title=*help>{*label}</a> }
+                }).collect_view()}
+            </nav>
+            <a class="toggle" href=group_href class:on=url.args.group role="switch" aria-checked=url.args.group.to_string()>"Lanes by domain"</a>
+            <form class="find-form" method="get" action="/lineage" role="search">
+                {hidden.into_iter().map(|(k, v)| view! { <input type="hidden" name=k value=v/> }).collect_view()}
+                <Icon name="search"/>
+                <input type="search" name="find" placeholder="Find in graph" aria-label="Find in graph" data-testid="find-in-graph"
+                    prop:value=move || find.get() on:input=move |ev| find.set(event_target_value(&ev))/>
+            </form>
+            <div class="toolbar-end">
+                <a class="button small" href=impact data-testid="impact-link">"Impact analysis"</a>
+                <a class="button small" href=dot_href download="lineage.dot" title="Graphviz DOT of this view"><Icon name="download"/>"DOT"</a>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn Explorer(
+    graph: LineageGraphView,
+    url: Memo<ExplorerUrl>,
+    selected: Signal<Option<String>>,
+    find: RwSignal<String>,
+) -> impl IntoView {
+    let link = Callback::new(move |(id, kind): (String, LinkKind)| {
+        url.with_untracked(|u| match kind {
+            LinkKind::Select => u.select(&id),
+            LinkKind::Expand => u.toggle_expand(&id),
+            LinkKind::ShowAll => u.show_all(&id),
+        })
+        .href()
+    });
+    let count = graph.nodes.iter().filter(|n| n.kind != "more").count();
+    let legend = graph.legend.clone();
+    let nodes = StoredValue::new(graph.nodes.clone());
+    let path_error = graph.path_error.clone();
+    let path = graph.path.clone();
+    let truncated = graph.truncated;
+    let matches = move || {
+        let f = find.get().trim().to_lowercase();
+        if f.is_empty() {
+            return None;
+        }
+        Some(nodes.with_value(|n| {
+            n.iter()
+                .filter(|n| n.label.to_lowercase().contains(&f))
+                .count()
+        }))
+    };
+    view! {
+        <div class="lineage-status" aria-live="polite">
+            <span data-testid="node-count">{format!("{count} nodes")}</span>
+            {truncated.then(|| view! { <span class="notice warning">"The view stopped at the node limit; narrow the depth or the scope."</span> })}
+            {move || matches().map(|m| view! { <span class="match-count" data-testid="match-count">{format!("{m} match{}", if m == 1 { "" } else { "es" })}</span> })}
+            {path.map(|p| view! { <span class="path-info" data-testid="path-info">{format!("Path of {} steps highlighted", p.edges.len())}</span> })}
+            {path_error.map(|e| view! { <span class="notice warning" role="status">{e}</span> })}
+        </div>
+        <div class="lineage-body">
+            <div class="lineage-main">
+                <GraphCanvas graph=graph selected=selected find=find link=link/>
+                <ul class="legend" aria-label="Domains">
+                    {legend.into_iter().map(|l| view! {
+                        <li style=format!("--domain:{}", l.color)><span class="dot" aria-hidden="true"></span>{l.name}</li>
+                    }).collect_view()}
+                </ul>
+            </div>
+            <NodePanel url=url nodes=nodes selected=selected/>
+        </div>
+    }
+}
+
+/// The selected node: what it is, and what to do next.
+#[component]
+fn NodePanel(
+    url: Memo<ExplorerUrl>,
+    nodes: StoredValue<Vec<GraphNodeView>>,
+    selected: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <aside class="lineage-panel panel" aria-label="Selected node" data-testid="node-panel">
+            {move || {
+                let u = url.get();
+                let chosen = selected.get().or_else(|| Some(u.args.focus.clone()));
+                let node = chosen.and_then(|id| nodes.with_value(|n| n.iter().find(|x| x.id == id).cloned()));
+                match node {
+                    None => view! { <p class="muted">"Select a node to see its details."</p> }.into_any(),
+                    Some(n) => node_details(&u, n).into_any(),
+                }
+            }}
+        </aside>
+    }
+}
+
+fn node_details(u: &ExplorerUrl, n: GraphNodeView) -> impl IntoView + use<> {
+    let expanded = u.args.expand.contains(&n.id);
+    let focus_href = u.refocus(&n.id).href();
+    let expand_href = u.toggle_expand(&n.id).href();
+    let from_href = u
+        .with(|x| {
+            x.args.path_from = Some(n.id.clone());
+            x.args.path_to = None;
+        })
+        .href();
+    let to_href = u
+        .args
+        .path_from
+        .as_ref()
+        .filter(|f| **f != n.id)
+        .map(|_| u.with(|x| x.args.path_to = Some(n.id.clone())).href());
+    let clear_path = (u.args.path_from.is_some()).then(|| {
+        u.with(|x| {
+            x.args.path_from = None;
+            x.args.path_to = None;
+        })
+        .href()
+    });
+    let impact = format!("/lineage/impact?node={}", encode(&n.id));
+    let columns = (n.kind == "dataset").then(|| {
+        u.refocus(&n.id)
+            .with(|x| {
+                x.args.scope = Some(String::from("columns"));
+                x.args.group = true;
+            })
+            .href()
+    });
+    let is_focus = n.id == u.args.focus;
+    view! {
+        <div class="node-details" style=format!("--domain:{}", "var(--accent)")>
+            <p class="node-kind"><span class=format!("kind-pill kind-{}", n.kind)>{kind_name(&n.kind)}</span>{is_focus.then_some(" · focus")}</p>
+            <h2 data-testid="panel-title">{n.label.clone()}</h2>
+            <p class="node-id"><code>{n.id.clone()}</code></p>
+            <dl class="node-facts">
+                {n.domain.clone().map(|d| view! { <dt>"Domain"</dt><dd><a href=format!("/domains/{d}")>{d.clone()}</a></dd> })}
+                {n.team.clone().map(|t| view! { <dt>"Team"</dt><dd><a href=format!("/teams/{t}")>{t.clone()}</a></dd> })}
+                {n.status.clone().map(|s| view! { <dt>{if n.kind == "job" { "Last run" } else { "Status" }}</dt><dd>{s}</dd> })}
+                <dt>"Upstream"</dt><dd>{if n.hidden_upstream > 0 { format!("{} not shown", n.hidden_upstream) } else { String::from("all shown") }}</dd>
+                <dt>"Downstream"</dt><dd>{if n.hidden_downstream > 0 { format!("{} not shown", n.hidden_downstream) } else { String::from("all shown") }}</dd>
+            </dl>
+            <div class="panel-actions">
+                {n.href.clone().filter(|_| matches!(n.kind.as_str(), "product" | "port")).map(|h| view! { <a class="button small primary" href=h>"Open product page"</a> })}
+                {(!is_focus).then(|| view! { <a class="button small" href=focus_href data-testid="focus-here">"Focus here"</a> })}
+                {(n.hidden_upstream + n.hidden_downstream > 0 || expanded).then(|| view! {
+                    <a class="button small" href=expand_href data-testid="expand-node">{if expanded { "Collapse" } else { "Expand neighbours" }}</a>
+                })}
+                <a class="button small" href=impact>"Impact analysis"</a>
+                {columns.map(|h| view! { <a class="button small" href=h>"Column lineage"</a> })}
+            </div>
+            <h3>"Path"</h3>
+            <div class="panel-actions">
+                <a class="button small" href=from_href data-testid="path-from">"Path from here"</a>
+                {to_href.map(|h| view! { <a class="button small" href=h data-testid="path-to">"Path to here"</a> })}
+                {clear_path.map(|h| view! { <a class="link-button" href=h>"Clear path"</a> })}
+            </div>
+            {u.args.path_from.clone().filter(|_| u.args.path_to.is_none()).map(|f| view! {
+                <p class="muted small">"Path starts at "<code>{f}</code>"; select another node and choose "<em>"Path to here"</em>"."</p>
+            })}
+        </div>
+    }
+}

@@ -1,0 +1,129 @@
+//! The lineage part of a product page: its neighbourhood drawn small, when its output ports were
+//! last refreshed by an observed run, and drift between what it declares and what its jobs do.
+
+use leptos::prelude::*;
+use views::{DriftFindingView, DriftView, PortFreshnessView};
+
+use super::canvas::{GraphCanvas, LinkKind};
+use super::url::{ExplorerUrl, encode};
+use crate::api::lineage::{ExploreArgs, explore_lineage, product_lineage};
+use crate::components::states::Skeleton;
+use crate::time::RelTime;
+
+#[component]
+pub fn ProductLineage(#[prop(into)] id: String) -> impl IntoView {
+    let focus = format!("product:{id}");
+    let args = ExploreArgs {
+        focus: focus.clone(),
+        ..ExploreArgs::default()
+    };
+    let graph = Resource::new(move || args.clone(), explore_lineage);
+    let product = id.clone();
+    let observed = Resource::new(move || product.clone(), product_lineage);
+    let explorer = ExplorerUrl {
+        args: ExploreArgs {
+            focus: focus.clone(),
+            ..ExploreArgs::default()
+        },
+        ..ExplorerUrl::default()
+    };
+    let base = explorer.clone();
+    let link = Callback::new(move |(node, kind): (String, LinkKind)| match kind {
+        LinkKind::Select => base.refocus(&node).href(),
+        LinkKind::Expand => base.toggle_expand(&node).href(),
+        LinkKind::ShowAll => base.show_all(&node).href(),
+    });
+    let impact = format!("/lineage/impact?node={}", encode(&focus));
+    view! {
+        <section class="panel" id="lineage" data-testid="product-lineage">
+            <h2>"Lineage"</h2>
+            <div class="panel-actions">
+                <a class="button small" href=explorer.with(|u| { u.args.upstream = Some(2); u.args.downstream = Some(2); }).href() data-testid="open-explorer">"Open in lineage explorer"</a>
+                <a class="button small" href=impact>"Impact analysis"</a>
+            </div>
+            <Transition fallback=|| view! { <Skeleton rows=2/> }>
+                {move || Suspend::new(async move {
+                    match graph.await {
+                        Ok(g) if g.nodes.len() <= 1 => view! { <p class="muted">"No declared inputs or consumers yet."</p> }.into_any(),
+                        Ok(g) => view! { <GraphCanvas graph=g selected=Signal::derive(|| None::<String>) find=Signal::derive(String::new) link=link height=280.0 compact=true/> }.into_any(),
+                        Err(e) => view! { <p class="inline-error">{e.message().to_owned()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match observed.await {
+                        Ok((drift, fresh)) => view! { <Observed drift=drift fresh=fresh/> }.into_any(),
+                        Err(e) => view! { <p class="inline-error">{e.message().to_owned()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn Observed(drift: DriftView, fresh: Vec<PortFreshnessView>) -> impl IntoView {
+    let any_dataset = fresh.iter().any(|p| !p.datasets.is_empty());
+    view! {
+        <h3>"Observed lineage"</h3>
+        {if !any_dataset {
+            view! { <p class="muted">"No output port names a server, so runs reported by OpenLineage cannot be matched to this product."</p> }.into_any()
+        } else {
+            view! {
+                <ul class="freshness" data-testid="freshness">
+                    {fresh.into_iter().map(|p| {
+                        let dataset = p.datasets.first().cloned();
+                        let explore = dataset.as_ref().map(|d| format!("/lineage?focus={}&scope=all&up=2", encode(&d.node_id)));
+                        view! {
+                            <li>
+                                <strong>{p.port.clone()}</strong>
+                                {match p.last_refresh_at.clone() {
+                                    Some(at) => view! { <span class="ok">" refreshed "<RelTime ts=at/></span> }.into_any(),
+                                    None if p.datasets.iter().any(|d| d.observed) => view! { <span class="muted">" seen, but no completed run yet"</span> }.into_any(),
+                                    None => view! { <span class="muted">" no run observed yet"</span> }.into_any(),
+                                }}
+                                {dataset.map(|d| view! { <small class="muted"><code>{format!("{} · {}", d.namespace, d.name)}</code></small> })}
+                                {explore.map(|h| view! { <a class="small" href=h>"jobs and datasets"</a> })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+        {if !drift.observed {
+            view! { <p class="muted small">"Drift between declared and observed inputs shows once a job is seen writing one of this product's datasets."</p> }.into_any()
+        } else if drift.findings.is_empty() {
+            view! { <p class="notice success" data-testid="drift-none">"The jobs writing this product ("{drift.writers.join(", ")}") read exactly what its input ports declare."</p> }.into_any()
+        } else {
+            view! {
+                <h3>"Drift"<span class="count-pill">{drift.findings.len()}</span></h3>
+                <ul class="findings all" data-testid="drift">
+                    {drift.findings.into_iter().map(|f| view! { <DriftItem f=f/> }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+    }
+}
+
+#[component]
+fn DriftItem(f: DriftFindingView) -> impl IntoView {
+    let (title, severity) = match f.kind.as_str() {
+        "undeclared" => ("Read but not declared", "warning"),
+        "undeclared_external" => ("External source not declared", "warning"),
+        "never_observed" => ("Declared but never read", "warning"),
+        _ => ("Cannot be checked", "info"),
+    };
+    let upstream = f
+        .upstream_product
+        .clone()
+        .map(|p| view! { <a href=format!("/products/{p}")>{p.clone()}</a> });
+    view! {
+        <li class=format!("finding {severity}") data-drift=f.kind.clone()>
+            <span class="sev">{title}</span>
+            <span>{f.message.clone()}</span>
+            {upstream.map(|u| view! { <span class="where">"upstream: "{u}</span> })}
+            <span class="fix">{f.fix.clone()}</span>
+        </li>
+    }
+}
