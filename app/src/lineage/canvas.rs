@@ -159,6 +159,28 @@ fn subtitle(n: &GraphNodeView) -> String {
     }
 }
 
+/// An SVG `<title>` (a tooltip). Built directly, because the `view!` macro makes `title` and `a`
+/// HTML elements when it cannot see an `<svg>` around them, and those do not render in a drawing.
+pub fn svg_title(text: String) -> impl IntoView {
+    leptos::tachys::svg::title().child(text)
+}
+
+/// An SVG link around part of a drawing (see [`svg_title`] for why it is built by hand).
+pub fn svg_link<C: IntoView + 'static>(
+    href: String,
+    class: &'static str,
+    label: Option<String>,
+    on_click: impl FnMut(leptos::ev::MouseEvent) + 'static,
+    children: C,
+) -> impl IntoView {
+    leptos::tachys::svg::a()
+        .attr("href", href)
+        .attr("class", class)
+        .attr("aria-label", label)
+        .on(leptos::ev::click, on_click)
+        .child(children)
+}
+
 fn clip(text: &str, width: f64) -> String {
     let max = ((width - 26.0) / 6.8).max(4.0) as usize;
     if text.chars().count() <= max {
@@ -389,7 +411,7 @@ pub fn GraphCanvas(
             let touches = move || selected.with(|s| s.as_deref().is_some_and(|s| s == from || s == to));
             view! {
                 <path class=class class:touches=touches d=edge_path(&e.points) marker-end="url(#arrow)">
-                    {e.label.clone().map(|l| view! { <title>{l}</title> })}
+                    {e.label.clone().map(svg_title)}
                 </path>
             }
         })
@@ -419,15 +441,14 @@ pub fn GraphCanvas(
                 let href = link.run((owner, LinkKind::ShowAll));
                 let target = href.clone();
                 let follow = follow.clone();
-                return view! {
-                    <a href=href class="lnode-link" on:click=move |ev| follow(ev, target.clone(), false)>
-                        <g class="lnode kind-more" transform=format!("translate({x0:.1},{y0:.1})") data-node=id>
-                            <rect class="lnode-box" width=n.width height=n.height rx="14"/>
-                            <text class="lnode-label" x=n.width / 2.0 y=n.height / 2.0 + 4.0 text-anchor="middle">{n.label.clone()}</text>
-                            <title>{format!("Show all {} neighbours", n.more_count)}</title>
-                        </g>
-                    </a>
-                }.into_any();
+                let inner = view! {
+                    <g class="lnode kind-more" transform=format!("translate({x0:.1},{y0:.1})") data-node=id>
+                        <rect class="lnode-box" width=n.width height=n.height rx="14"/>
+                        <text class="lnode-label" x=n.width / 2.0 y=n.height / 2.0 + 4.0 text-anchor="middle">{n.label.clone()}</text>
+                        {svg_title(format!("Show all {} neighbours", n.more_count))}
+                    </g>
+                };
+                return svg_link(href, "lnode-link", None, move |ev| follow(ev, target.clone(), false), inner).into_any();
             }
             let href = link.run((id.clone(), LinkKind::Select));
             let target = href.clone();
@@ -437,14 +458,15 @@ pub fn GraphCanvas(
                 let target = href.clone();
                 let follow = follow.clone();
                 let cx = if left { 0.0 } else { n.width };
-                (count > 0).then(|| view! {
-                    <a href=href class="badge-link" on:click=move |ev| follow(ev, target.clone(), false)>
+                (count > 0).then(|| {
+                    let inner = view! {
                         <g class="lnode-badge" transform=format!("translate({cx:.1},{:.1})", n.height / 2.0)>
                             <rect x="-15" y="-9" width="30" height="18" rx="9"/>
                             <text y="4" text-anchor="middle">{format!("+{count}")}</text>
-                            <title>{format!("{count} more {} — expand", if left { "upstream" } else { "downstream" })}</title>
+                            {svg_title(format!("{count} more {} — expand", if left { "upstream" } else { "downstream" }))}
                         </g>
-                    </a>
+                    };
+                    svg_link(href, "badge-link", None, move |ev| follow(ev, target.clone(), false), inner)
                 })
             };
             let sub = subtitle(n);
@@ -453,13 +475,13 @@ pub fn GraphCanvas(
             let follow = follow.clone();
             view! {
                 <g class=class class:selected=is_selected class:match=is_match transform=format!("translate({x0:.1},{y0:.1})") style=format!("--domain:{colour}") data-node=id.clone()>
-                    <a href=href class="lnode-link" aria-label=aria on:click=move |ev| follow(ev, target.clone(), true)>
+                    {svg_link(href, "lnode-link", Some(aria), move |ev| follow(ev, target.clone(), true), view! {
                         <rect class="lnode-box" width=n.width height=n.height rx="7"/>
                         <rect class="lnode-stripe" width="5" height=n.height rx="2"/>
                         <text class="lnode-label" x="14" y=if tall { 19.0 } else { n.height / 2.0 + 4.0 }>{clip(&n.label, n.width)}</text>
                         {tall.then(|| view! { <text class="lnode-sub" x="14" y="34">{clip(&sub, n.width)}</text> })}
-                        <title>{title}</title>
-                    </a>
+                        {svg_title(title)}
+                    })}
                     {badge(n.hidden_upstream, true)}
                     {badge(n.hidden_downstream, false)}
                 </g>

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use views::DomainMapView;
 
-use super::canvas::edge_path;
+use super::canvas::{edge_path, svg_link, svg_title};
 use crate::api::lineage::mesh_map;
 use crate::components::states::{EmptyState, ErrorPanel, Skeleton};
 
@@ -76,7 +76,7 @@ fn MeshMap(map: DomainMapView) -> impl IntoView {
                         <circle r="11"/>
                         <text y="4" text-anchor="middle">{f.count}</text>
                     </g>
-                    <title>{title}</title>
+                    {svg_title(title)}
                 </g>
             }
         })
@@ -86,17 +86,16 @@ fn MeshMap(map: DomainMapView) -> impl IntoView {
         .iter()
         .map(|d| {
             let (x, y) = (d.x - d.width / 2.0, d.y - d.height / 2.0);
-            view! {
-                <a href=format!("/domains/{}", d.id) class="mesh-domain-link">
-                    <g class="mesh-domain" transform=format!("translate({x:.1},{y:.1})") style=format!("--domain:{}", d.color) data-domain=d.id.clone()>
-                        <rect width=d.width height=d.height rx="12"/>
-                        <rect class="stripe" width="6" height=d.height rx="3"/>
-                        <text class="name" x="18" y="27">{d.name.clone()}</text>
-                        <text class="stats" x="18" y="47">{format!("{} products · {} internal flows", d.products, d.internal_flows)}</text>
-                        <title>{format!("{}: {} data products, {} flows inside the domain", d.name, d.products, d.internal_flows)}</title>
-                    </g>
-                </a>
-            }
+            let inner = view! {
+                <g class="mesh-domain" transform=format!("translate({x:.1},{y:.1})") style=format!("--domain:{}", d.color) data-domain=d.id.clone()>
+                    <rect width=d.width height=d.height rx="12"/>
+                    <rect class="stripe" width="6" height=d.height rx="3"/>
+                    <text class="name" x="18" y="27">{d.name.clone()}</text>
+                    <text class="stats" x="18" y="47">{format!("{} products · {} internal flows", d.products, d.internal_flows)}</text>
+                    {svg_title(format!("{}: {} data products, {} flows inside the domain", d.name, d.products, d.internal_flows))}
+                </g>
+            };
+            svg_link(format!("/domains/{}", d.id), "mesh-domain-link", Some(d.name.clone()), |_| {}, inner)
         })
         .collect_view();
     view! {

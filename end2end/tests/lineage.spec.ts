@@ -1,0 +1,93 @@
+import { expect, test } from "@playwright/test";
+import { hydrated } from "./helpers";
+
+const viewBox = (page) => page.getByTestId("lineage-svg").getAttribute("viewBox");
+
+// The lineage explorer on the demo mesh: expand a node, find nodes, highlight a path, pan and
+// zoom with mouse and keyboard, and export the impact list as CSV.
+test("explore lineage: expand, search, path, pan and zoom, impact CSV", async ({ page }) => {
+  await page.goto("/lineage?focus=product%3Asales.orders");
+  await hydrated(page);
+  const count = async () => parseInt((await page.getByTestId("node-count").innerText()).split(" ")[0], 10);
+  const before = await count();
+  expect(before).toBeGreaterThan(5);
+  await page.getByRole("button", { name: "Fit" }).click();
+
+  // Expand Customer 360's downstream neighbours with its "+N" badge.
+  const c360 = page.locator('[data-node="product:customers.customer-360"]');
+  await expect(c360).toBeVisible();
+  await c360.locator("a.badge-link").last().click();
+  await expect(page).toHaveURL(/expand=product%3Acustomers\.customer-360/);
+  await expect(page.locator('[data-node="product:customers.customer-segments"]')).toHaveCount(1);
+  expect(await count()).toBeGreaterThan(before);
+
+  // Find in the graph highlights the matches as you type.
+  await page.getByTestId("find-in-graph").fill("revenue");
+  await expect(page.getByTestId("match-count")).toContainText("match");
+  expect(await page.locator("g.lnode.match").count()).toBeGreaterThan(0);
+  await page.getByTestId("find-in-graph").fill("");
+
+  // Select Sales Orders, start a path there, select Customer Segments, end it there.
+  await page.getByRole("button", { name: "Fit" }).click();
+  await page.locator('[data-node="product:sales.orders"] a.lnode-link').click();
+  await expect(page.getByTestId("panel-title")).toHaveText("Sales Orders");
+  await page.getByTestId("path-from").click();
+  await page.getByRole("button", { name: "Fit" }).click();
+  await page.locator('[data-node="product:customers.customer-segments"] a.lnode-link').click();
+  await expect(page.getByTestId("panel-title")).toHaveText("Customer Segments");
+  await page.getByTestId("path-to").click();
+  await expect(page.getByTestId("path-info")).toContainText("Path of 2 steps");
+  await expect(page.locator('g.lnode.on-path[data-node="product:customers.customer-360"]')).toHaveCount(1);
+  await expect(page.locator("path.ledge.on-path")).toHaveCount(2);
+
+  // Pan by dragging, zoom with the keyboard; only the viewBox changes.
+  const start = await viewBox(page);
+  const box = await page.getByTestId("lineage-svg").boundingBox();
+  await page.mouse.move(box.x + 40, box.y + 40);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 240, box.y + 140, { steps: 5 });
+  await page.mouse.up();
+  const panned = await viewBox(page);
+  expect(panned).not.toEqual(start);
+  await page.locator(".lineage-canvas").focus();
+  await page.keyboard.press("+");
+  const zoomed = (await viewBox(page)).split(" ").map(Number);
+  expect(zoomed[2]).toBeLessThan(panned.split(" ").map(Number)[2]);
+
+  // Impact analysis of Sales Orders, exported as CSV.
+  await page.goto("/lineage/impact?node=product%3Asales.orders");
+  await expect(page.getByTestId("impact-summary")).toContainText("downstream data products");
+  await expect(page.locator('[data-product="finance.kpi-dashboard"]')).toBeVisible();
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("impact-csv").click()]);
+  const path = await download.path();
+  const csv = require("fs").readFileSync(path, "utf8");
+  expect(csv.split("\n")[0]).toContain("product_id,name,domain,team,status,depth,observed,path");
+  expect(csv).toContain("customers.customer-360");
+  expect(csv).toContain("finance.kpi-dashboard");
+});
+
+test("a product page shows its lineage, freshness and drift; the mesh map shows the domains", async ({ page }) => {
+  await page.goto("/products/finance.monthly-pnl");
+  await expect(page.getByTestId("product-lineage")).toBeVisible();
+  await expect(page.getByTestId("freshness")).toContainText("refreshed");
+  await expect(page.locator('[data-drift="undeclared"]')).toContainText("sales.daily-sales");
+  await page.getByTestId("open-explorer").click();
+  await expect(page).toHaveURL(/\/lineage\?focus=product%3Afinance\.monthly-pnl/);
+  await expect(page.locator('[data-node="product:finance.monthly-pnl"]')).toHaveCount(1);
+
+  await page.goto("/mesh");
+  await expect(page.getByTestId("mesh-map")).toBeVisible();
+  await expect(page.locator('[data-domain="sales"]')).toBeVisible();
+  await expect(page.getByTestId("flow-table")).toContainText("Sales");
+});
+
+test("the lineage explorer is readable without the WASM", async ({ browser }) => {
+  const noJs = await browser.newContext({ javaScriptEnabled: false });
+  const page = await noJs.newPage();
+  await page.goto("/lineage?focus=product%3Asales.orders&down=2");
+  await expect(page.locator('[data-node="product:customers.customer-360"]')).toHaveCount(1);
+  // Every control is a link: upstream depth goes up with a plain click.
+  await page.getByRole("link", { name: "Upstream: more levels" }).click();
+  await expect(page.getByTestId("depth-upstream")).toHaveText("2");
+  await noJs.close();
+});
