@@ -41,9 +41,8 @@ pub struct ColumnLineageParams {
     /// `job:<namespace>:<name>`.
     pub node_id: String,
     pub depth: Option<u32>,
-    /// Also the columns derived from it (default false).
-    #[serde(default)]
-    pub with_downstream: bool,
+    /// Also the columns derived from it (`true` or `false`, in any case; default false).
+    pub with_downstream: Option<String>,
 }
 
 /// Marquez: the lineage graph around a dataset or job, in Marquez's shape.
@@ -67,9 +66,24 @@ pub async fn column_lineage(
     Extension(actor): Extension<Actor>,
     ApiQuery(p): ApiQuery<ColumnLineageParams>,
 ) -> ApiResult<Json<MzLineage>> {
+    // marquez-python sends Python's `True` and `False`.
+    let with_downstream = match p
+        .with_downstream
+        .as_deref()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        None | Some("false" | "0" | "") => false,
+        Some("true" | "1") => true,
+        Some(other) => {
+            return Err(crate::error::HttpError::bad_request(format!(
+                "withDownstream must be true or false, not '{other}'"
+            )));
+        }
+    };
     Ok(Json(
         s.workbench
-            .mz_column_lineage(&actor, &p.node_id, p.depth, p.with_downstream)
+            .mz_column_lineage(&actor, &p.node_id, p.depth, with_downstream)
             .await?,
     ))
 }

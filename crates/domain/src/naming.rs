@@ -133,9 +133,16 @@ pub fn server_datasets(server: &Server, tables: &[&str]) -> Vec<DatasetName> {
                 )
             })
             .unwrap_or_default(),
+        // dbt-ol names DuckDB tables `{database}.{schema}.{table}`, the database being the
+        // file's stem, in the namespace `duckdb://{path}`.
         "duckdb" => get("database")
             .or_else(|| get("path"))
-            .map(|db| each(format!("duckdb://{db}"), &[get("schema")]))
+            .map(|path| {
+                let file = path.rsplit('/').next().unwrap_or(&path);
+                let stem = file.split('.').next().unwrap_or(file).to_owned();
+                let schema = get("schema").unwrap_or_else(|| String::from("main"));
+                each(format!("duckdb://{path}"), &[Some(stem), Some(schema)])
+            })
             .unwrap_or_default(),
         "kafka" => {
             let Some(host) = get("host") else {
@@ -278,6 +285,18 @@ mod tests {
         assert_eq!(
             names(&explicit, &c),
             [("dbt://acme".into(), "marts.orders".into())]
+        );
+        // DuckDB as dbt-ol names it.
+        let duck = contract(
+            json!([{"server": "local", "type": "duckdb", "database": "/data/shop.duckdb", "schema": "main"}]),
+            &["customer_revenue"],
+        );
+        assert_eq!(
+            names(&port, &duck),
+            [(
+                "duckdb:///data/shop.duckdb".into(),
+                "shop.main.customer_revenue".into()
+            )]
         );
         // A server without a host says nothing.
         let bare = contract(json!([{"server": "x", "type": "postgres"}]), &["t"]);
