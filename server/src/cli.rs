@@ -59,6 +59,18 @@ pub enum Command {
         /// The directory to read.
         dir: PathBuf,
     },
+    /// Load a synthetic mesh of any size (for benchmarks), through the same use cases as real
+    /// products.
+    Synth {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// How many data products.
+        #[arg(long, default_value_t = 1_000)]
+        products: usize,
+        /// Declared input ports per product, on average.
+        #[arg(long, default_value_t = 2.0)]
+        inputs: f64,
+    },
     /// Lay out a graph file (DOT: `a -> b;` edges, `a [width=…, height=…];` nodes, sizes in
     /// inches) with Meshwork's layered layout, and print node positions like `dot -Tplain`.
     Layout {
@@ -134,6 +146,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         },
         Some(Command::Serve(args)) => serve(args).await,
         Some(Command::Layout { file }) => layout(&file),
+        Some(Command::Synth {
+            database,
+            products,
+            inputs,
+        }) => {
+            let wb = open(&database).await?;
+            let started = std::time::Instant::now();
+            let n = wb
+                .load_synthetic(products, inputs)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!(
+                "published {n} synthetic data products in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
         Some(Command::Migrate(db)) => {
             open(&db).await?;
             println!("the registry schema is up to date");

@@ -1,7 +1,8 @@
-//! `cargo xtask bench`: start-up time, idle memory, first-load transfer size of the catalog page,
-//! and HTTP throughput and p99 latency of `GET /api/v1/products/{id}` and of search, next to a bare
-//! axum handler measured in the same run. Figures go to docs/benchmarks.md by hand, with the
-//! machine they were taken on; nothing here is asserted.
+//! `cargo xtask bench [http | lineage | layout | ingest | browser]` (all of them without an
+//! argument). `http`: start-up time, idle memory, first-load transfer size of the catalog page,
+//! and HTTP throughput and p99 latency of `GET /api/v1/products/{id}` and of search, next to a
+//! bare axum handler measured in the same run. The others are in their own modules. Figures go to
+//! docs/benchmarks.md by hand, with the machine they were taken on; nothing here is asserted.
 
 use std::net::SocketAddr;
 use std::process::{Command, Stdio};
@@ -10,7 +11,55 @@ use std::time::{Duration, Instant};
 use crate::setup::{Needs, setup};
 use crate::util::{Result, exists, free_port, http_ok, output, run};
 
-pub fn bench(_args: &[String]) -> Result {
+pub fn bench(args: &[String]) -> Result {
+    let which = args.first().map(String::as_str).unwrap_or("all");
+    let all = which == "all";
+    machine();
+    if all || which == "http" {
+        http()?;
+    }
+    if all || which == "lineage" {
+        run(
+            "cargo",
+            &["bench", "--package", "lineage", "--bench", "lineage", "--", "--warm-up-time", "1", "--measurement-time", "3"],
+            &[],
+        )?;
+    }
+    if all || which == "layout" {
+        crate::bench_layout::bench_layout()?;
+    }
+    if all || which == "ingest" {
+        crate::bench_ingest::bench_ingest()?;
+    }
+    if all || which == "browser" {
+        crate::bench_browser::bench_browser()?;
+    }
+    if !matches!(which, "all" | "http" | "lineage" | "layout" | "ingest" | "browser") {
+        return Err(format!("unknown benchmark '{which}': http, lineage, layout, ingest or browser"));
+    }
+    Ok(())
+}
+
+/// The machine the figures come from.
+fn machine() {
+    println!("\n## Machine\n");
+    let cpu = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpu
+        .lines()
+        .find(|l| l.starts_with("model name"))
+        .and_then(|l| l.split(':').nth(1))
+        .unwrap_or("?")
+        .trim()
+        .to_owned();
+    println!(
+        "- CPU: {model}, {} cores",
+        output("nproc", &[]).unwrap_or_default()
+    );
+    let mem = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    println!("- {}", mem.lines().next().unwrap_or_default());
+}
+
+fn http() -> Result {
     setup(Needs {
         browser: false,
         node: false,
@@ -35,22 +84,6 @@ pub fn bench(_args: &[String]) -> Result {
     std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
     let data = scratch.join("data").display().to_string();
     run(binary, &["demo", "--data-dir", &data], &[])?;
-
-    println!("\n## Machine\n");
-    let cpu = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let model = cpu
-        .lines()
-        .find(|l| l.starts_with("model name"))
-        .and_then(|l| l.split(':').nth(1))
-        .unwrap_or("?")
-        .trim()
-        .to_owned();
-    println!(
-        "- CPU: {model}, {} cores",
-        output("nproc", &[]).unwrap_or_default()
-    );
-    let mem = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
-    println!("- {}", mem.lines().next().unwrap_or_default());
 
     // Cold start: process start to /readyz answering, on the demo database.
     let mut starts = Vec::new();

@@ -6,9 +6,13 @@
 //! - `cargo xtask test` runs the whole suite: formatting, clippy, unit tests, the store
 //!   conformance suite on SQLite and PostgreSQL, the router tests on both, the interop suite with
 //!   the real CLIs, schemathesis, and Playwright in Chromium.
-//! - `cargo xtask bench` runs the benchmarks recorded in docs/benchmarks.md.
+//! - `cargo xtask bench [http | lineage | layout | ingest | browser]` runs the benchmarks
+//!   recorded in docs/benchmarks.md.
 
 mod bench;
+mod bench_browser;
+mod bench_ingest;
+mod bench_layout;
 mod setup;
 mod suite;
 mod util;
@@ -24,7 +28,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::bench(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <setup | serve [--demo] [--dev] | test [--skip-lint] | bench>"
+                "usage: cargo xtask <setup | serve [--demo] [--dev] | test [--skip-lint] | bench [http | lineage | layout | ingest | browser]>"
             );
             return ExitCode::from(2);
         }

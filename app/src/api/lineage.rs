@@ -22,6 +22,8 @@ pub struct ExploreArgs {
     pub path_from: Option<String>,
     pub path_to: Option<String>,
     pub max_nodes: Option<usize>,
+    /// Neighbours of a node shown before "and N more".
+    pub fan_out: Option<usize>,
 }
 
 #[server(prefix = "/rpc", endpoint = "lineage", input = Json)]
@@ -34,7 +36,7 @@ pub async fn explore_lineage(args: ExploreArgs) -> Result<LineageGraphView, UiEr
         downstream: args.downstream,
         expand: args.expand,
         unlimited: args.unlimited,
-        fan_out: None,
+        fan_out: args.fan_out,
         max_nodes: args.max_nodes,
         group: args.group,
         ports: args.ports,

@@ -58,7 +58,8 @@ impl ExplorerUrl {
                 ports: flag(q, "ports"),
                 path_from: text("from"),
                 path_to: text("to"),
-                max_nodes: None,
+                max_nodes: q.get("max").and_then(|s| s.parse().ok()),
+                fan_out: q.get("fan").and_then(|s| s.parse().ok()),
             },
             selected: text("sel"),
             find: q.get("find").unwrap_or_default(),
@@ -106,6 +107,12 @@ impl ExplorerUrl {
         }
         if let Some(t) = &a.path_to {
             out.push(("to", t.clone()));
+        }
+        if let Some(f) = a.fan_out {
+            out.push(("fan", f.to_string()));
+        }
+        if let Some(m) = a.max_nodes {
+            out.push(("max", m.to_string()));
         }
         if let Some(s) = &self.selected {
             out.push(("sel", s.clone()));

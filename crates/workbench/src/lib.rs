@@ -15,6 +15,7 @@ mod error;
 mod graph;
 pub mod markdown;
 mod publish;
+mod synthetic;
 mod transfer;
 
 pub use actor::{Actor, Principal};

@@ -43,6 +43,10 @@ pub struct LayoutOptions {
     pub margin: f64,
     /// Crossing-reduction iterations (each a median sweep and transposition).
     pub iterations: usize,
+    /// Also try other starting orders on small graphs (fewer crossings, more time).
+    pub restarts: bool,
+    /// Rounds of sifting after the sweeps.
+    pub sift_rounds: usize,
     /// Coordinate sweeps.
     pub sweeps: usize,
 }
@@ -56,7 +60,21 @@ impl Default for LayoutOptions {
             group_padding: 14.0,
             margin: 24.0,
             iterations: 24,
+            restarts: true,
+            sift_rounds: 4,
             sweeps: 9,
+        }
+    }
+}
+
+impl LayoutOptions {
+    /// For pictures drawn while someone waits (the explorer): one start, less sifting.
+    pub fn interactive() -> LayoutOptions {
+        LayoutOptions {
+            iterations: 12,
+            restarts: false,
+            sift_rounds: 2,
+            ..LayoutOptions::default()
         }
     }
 }
@@ -171,7 +189,13 @@ pub fn layout(g: &LayoutGraph, opts: &LayoutOptions) -> Layout {
     let sources: Vec<usize> = (0..n).filter(|&v| lg.up[v].is_empty()).collect();
     order::initial_order(&mut lg, &sources);
     let group_rank = rank_groups(&lg, n, &group);
-    order::reduce_crossings(&mut lg, &group_rank, opts.iterations);
+    order::reduce_crossings(
+        &mut lg,
+        &group_rank,
+        opts.iterations,
+        opts.restarts,
+        opts.sift_rounds,
+    );
     let crossings = lg.crossings();
 
     // 5. Coordinates: y inside a layer, x per layer.

@@ -81,12 +81,19 @@ fn prefix(tree: &[usize], mut i: usize) -> usize {
 /// Orders every layer to reduce crossings; `iterations` bounds the median sweeps. Median sweeps
 /// with transposition first (stopping after eight without progress, as dot does), then sifting
 /// (Matuszewski et al.: each vertex tried at every place in its layer and left at the best)
-/// until it stops helping. Small graphs get a second start, from the sinks, and keep the better.
-pub fn reduce_crossings(g: &mut Layered, group_rank: &[usize], iterations: usize) {
+/// for a few rounds. With `restarts`, small graphs also start from the sinks and from shuffled
+/// orders (seeded, so the result stays deterministic) and keep the best.
+pub fn reduce_crossings(
+    g: &mut Layered,
+    group_rank: &[usize],
+    iterations: usize,
+    restarts: bool,
+    sift_rounds: usize,
+) {
     let groups = g.group.clone();
     let rank_of = |v: usize| group_rank.get(groups[v]).copied().unwrap_or(0);
     let mut starts = vec![g.layers.clone()];
-    if g.up.len() <= 4_000 {
+    if restarts && g.up.len() <= 1_500 {
         let sinks: Vec<usize> = (0..g.up.len()).filter(|&v| g.down[v].is_empty()).collect();
         let mut from_sinks = Layered {
             layers: g.layers.clone(),
@@ -98,9 +105,9 @@ pub fn reduce_crossings(g: &mut Layered, group_rank: &[usize], iterations: usize
         starts.push(from_sinks.layers);
     }
     // Small graphs can afford restarts from shuffled orders (seeded, so still deterministic).
-    let restarts = (1_500 / g.up.len().max(1)).min(8);
+    let shuffles = if restarts { (1_500 / g.up.len().max(1)).min(8) } else { 0 };
     let mut seed = 0x2545_F491_4F6C_DD1Du64;
-    for _ in 0..restarts {
+    for _ in 0..shuffles {
         let mut layers = g.layers.clone();
         for layer in &mut layers {
             for i in (1..layer.len()).rev() {
@@ -118,7 +125,7 @@ pub fn reduce_crossings(g: &mut Layered, group_rank: &[usize], iterations: usize
             layer.sort_by_key(|&v| rank_of(v));
         }
         g.layers = start;
-        let count = improve(g, &groups, group_rank, iterations);
+        let count = improve(g, &groups, group_rank, iterations, sift_rounds);
         if best.as_ref().is_none_or(|(c, _)| count < *c) {
             best = Some((count, g.layers.clone()));
         }
@@ -129,7 +136,13 @@ pub fn reduce_crossings(g: &mut Layered, group_rank: &[usize], iterations: usize
 }
 
 /// One start's improvement; leaves the best order found in `g` and returns its crossings.
-fn improve(g: &mut Layered, groups: &[usize], group_rank: &[usize], iterations: usize) -> usize {
+fn improve(
+    g: &mut Layered,
+    groups: &[usize],
+    group_rank: &[usize],
+    iterations: usize,
+    sift_rounds: usize,
+) -> usize {
     let mut best = g.layers.clone();
     let mut best_count = g.crossings();
     if best_count == 0 {
@@ -157,7 +170,7 @@ fn improve(g: &mut Layered, groups: &[usize], group_rank: &[usize], iterations: 
     }
     g.layers = best.clone();
     let mut stale = 0;
-    for round in 0..24 {
+    for round in 0..sift_rounds {
         sift(g, groups, round % 2 == 0);
         transpose(g, groups, false);
         let count = g.crossings();
@@ -494,7 +507,7 @@ mod tests {
             &[(0, 5), (1, 4), (2, 3)],
         );
         assert_eq!(g.crossings(), 3);
-        reduce_crossings(&mut g, &[0], 8);
+        reduce_crossings(&mut g, &[0], 8, true, 4);
         assert_eq!(g.crossings(), 0);
     }
 

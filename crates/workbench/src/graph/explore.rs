@@ -78,10 +78,16 @@ impl Workbench {
     pub async fn explore(&self, actor: &Actor, q: &ExploreQuery) -> Result<LineageGraphView> {
         let (sub, path) = self.explore_subgraph(actor, q).await?;
         let names = self.names().await?;
+        // Big pictures are laid out for speed: someone is waiting for them.
+        let options = if sub.nodes.len() > 400 {
+            LayoutOptions::interactive()
+        } else {
+            LayoutOptions::default()
+        };
         let placed = SubgraphLayout {
             group_by_domain: q.group,
             fold_ports: !q.ports,
-            options: LayoutOptions::default(),
+            options,
         }
         .place(&sub);
         let mut view = graph_view(placed, &names);

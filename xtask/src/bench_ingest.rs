@@ -1,0 +1,97 @@
+//! `cargo xtask bench ingest`: OpenLineage ingestion over HTTP, on SQLite and on PostgreSQL.
+//! `wrk` (a second process, on loopback) posts distinct RunEvents — 200 jobs, each reading one
+//! dataset and writing another, with a schema facet — as fast as Meshwork acknowledges them.
+//! Every acknowledged event is on disk (group commit), so events/s is what survives a crash.
+
+use crate::util::{Result, exists, free_port, output, run, start_server};
+
+const SCRIPT: &str = r#"
+-- Distinct OpenLineage RunEvents: a fresh run id each, 200 jobs, 400 datasets.
+local counter = 0
+local tid = 0
+function setup(thread)
+  tid = tid + 1
+  thread:set("tid", tid)
+end
+function init(args)
+  wrk.headers["Content-Type"] = "application/json"
+  wrk.headers["Authorization"] = "Bearer " .. os.getenv("MESHWORK_TOKEN")
+end
+function request()
+  counter = counter + 1
+  local job = counter % 200
+  local body = string.format([[{"eventTime":"2025-01-15T10:%02d:%02d.%06dZ","eventType":"COMPLETE","producer":"https://github.com/meshwork/bench","schemaURL":"https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent","run":{"runId":"%08x-0000-4000-8000-%012x"},"job":{"namespace":"bench","name":"job-%d"},"inputs":[{"namespace":"postgres://db.bench:5432","name":"shop.public.orders_%d","facets":{"schema":{"_producer":"bench","_schemaURL":"https://openlineage.io/spec/facets/1-1-1/SchemaDatasetFacet.json","fields":[{"name":"order_id","type":"BIGINT"},{"name":"customer_id","type":"BIGINT"},{"name":"amount","type":"NUMERIC(12,2)"}]}}}],"outputs":[{"namespace":"postgres://db.bench:5432","name":"analytics.public.revenue_%d"}]}]],
+    math.floor(counter / 60) % 60, counter % 60, counter % 1000000, tid, counter, job, job, job)
+  return wrk.format("POST", "/api/v1/lineage", nil, body)
+end
+"#;
+
+fn wrk(url: &str, token: &str, script: &str) -> Result<(String, String, String, String)> {
+    let out = std::process::Command::new("wrk")
+        .args(["-t2", "-c64", "-d10s", "--latency", "-s", script, url])
+        .env("MESHWORK_TOKEN", token)
+        .output()
+        .map_err(|e| format!("wrk: {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let find = |prefix: &str, nth: usize| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(prefix))
+            .and_then(|l| l.split_whitespace().nth(nth))
+            .unwrap_or("?")
+            .to_owned()
+    };
+    let errors = text
+        .lines()
+        .find(|l| l.contains("Non-2xx"))
+        .map(|l| l.trim().to_owned())
+        .unwrap_or_else(|| String::from("none"));
+    Ok((find("Requests/sec", 1), find("50%", 1), find("99%", 1), errors))
+}
+
+pub fn bench_ingest() -> Result {
+    if !exists("/usr/bin/wrk") {
+        run("apt-get", &["install", "-y", "wrk"], &[])?;
+    }
+    run("cargo", &["build", "--release", "--package", "server", "--bin", "meshwork"], &[])?;
+    let scratch = std::env::temp_dir().join(format!("meshwork-ingest-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
+    let script = scratch.join("events.lua");
+    std::fs::write(&script, SCRIPT).map_err(|e| e.to_string())?;
+    let token = "bench-admin-token";
+    println!("\n## OpenLineage ingestion over HTTP (wrk, 2 threads, 64 connections, 10 s; distinct RunEvents)\n");
+    println!("| database | events/s | p50 | p99 | errors | events stored |\n|---|---|---|---|---|---|");
+    let database = format!("meshwork_bench_{}", std::process::id());
+    let _ = output("psql", &["-h", "127.0.0.1", "-U", "postgres", "-c", &format!("CREATE DATABASE {database}")]);
+    for (label, url) in [
+        ("SQLite", None),
+        ("PostgreSQL", Some(format!("postgres://postgres@127.0.0.1:5432/{database}"))),
+    ] {
+        let dir = scratch.join(label).display().to_string();
+        let mut env = vec![("MESHWORK_ADMIN_TOKEN", token), ("MESHWORK_LOG", "warn")];
+        if let Some(u) = &url {
+            env.push(("DATABASE_URL", u.as_str()));
+        }
+        let server = start_server(
+            "target/release/meshwork",
+            free_port()?,
+            &dir,
+            &[],
+            &env,
+            &scratch.join(format!("{label}.log")).display().to_string(),
+        )?;
+        let (rps, p50, p99, errors) = wrk(&format!("{}/api/v1/lineage", server.url), token, &script.display().to_string())?;
+        let count = output(
+            "curl",
+            &["-s", "-H", &format!("Authorization: Bearer {token}"), &format!("{}/api/v1/namespaces/bench/jobs/job-1/runs?limit=1", server.url)],
+        )
+        .and_then(|body| body.split("\"totalCount\":").nth(1).map(|t| t.split(|c: char| !c.is_ascii_digit()).next().unwrap_or("?").to_owned()))
+        .map(|runs| format!("{runs} runs of job-1"))
+        .unwrap_or_default();
+        println!("| {label} | {rps} | {p50} | {p99} | {errors} | {count} |");
+        drop(server);
+    }
+    let _ = output("psql", &["-h", "127.0.0.1", "-U", "postgres", "-c", &format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)")]);
+    let _ = std::fs::remove_dir_all(&scratch);
+    Ok(())
+}
