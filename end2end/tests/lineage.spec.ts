@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { hydrated } from "./helpers";
+import { hydrated, signIn } from "./helpers";
 
 const viewBox = (page) => page.getByTestId("lineage-svg").getAttribute("viewBox");
 
@@ -90,4 +90,19 @@ test("the lineage explorer is readable without the WASM", async ({ browser }) =>
   await page.getByRole("link", { name: "Upstream: more levels" }).click();
   await expect(page.getByTestId("depth-upstream")).toHaveText("2");
   await noJs.close();
+});
+
+test("the wizard refuses an input port that would close a cycle, naming it", async ({ page }) => {
+  await signIn(page, "alice", "/products/sales.orders/edit");
+  await hydrated(page);
+  await expect(page.getByLabel("Name", { exact: true })).toHaveValue("Sales Orders");
+  await page.locator('button[data-step="5"]').click();
+  await expect(page.getByRole("heading", { name: "Input ports" })).toBeVisible();
+  // Daily Sales reads Sales Orders: reading it back would close a loop.
+  await page.getByPlaceholder("Search products and ports").fill("daily");
+  await page.getByRole("button", { name: "Add Daily Sales · daily-sales-table" }).click();
+  await page.locator('button[data-step="6"]').click();
+  const finding = page.locator(".finding.error", { hasText: "would close a cycle" });
+  await expect(finding).toContainText("sales.orders → sales.daily-sales → sales.orders");
+  await expect(page.getByTestId("publish")).toBeDisabled();
 });

@@ -21,7 +21,18 @@ pub fn bench(args: &[String]) -> Result {
     if all || which == "lineage" {
         run(
             "cargo",
-            &["bench", "--package", "lineage", "--bench", "lineage", "--", "--warm-up-time", "1", "--measurement-time", "3"],
+            &[
+                "bench",
+                "--package",
+                "lineage",
+                "--bench",
+                "lineage",
+                "--",
+                "--warm-up-time",
+                "1",
+                "--measurement-time",
+                "3",
+            ],
             &[],
         )?;
     }
@@ -34,8 +45,13 @@ pub fn bench(args: &[String]) -> Result {
     if all || which == "browser" {
         crate::bench_browser::bench_browser()?;
     }
-    if !matches!(which, "all" | "http" | "lineage" | "layout" | "ingest" | "browser") {
-        return Err(format!("unknown benchmark '{which}': http, lineage, layout, ingest or browser"));
+    if !matches!(
+        which,
+        "all" | "http" | "lineage" | "layout" | "ingest" | "browser"
+    ) {
+        return Err(format!(
+            "unknown benchmark '{which}': http, lineage, layout, ingest or browser"
+        ));
     }
     Ok(())
 }

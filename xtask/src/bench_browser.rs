@@ -3,16 +3,39 @@
 //! page by `end2end/bench/explorer.mjs`.
 
 use crate::setup::{Needs, setup};
-use crate::util::{Result, free_port, output, run, run_in, start_server};
+use crate::util::{Result, free_port, run, run_in, start_server};
+
+const PRODUCTS: usize = 3_000;
+const INPUTS: f64 = 2.0;
 
 pub fn bench_browser() -> Result {
-    setup(Needs { python: false, ..Needs::all() })?;
-    run("cargo", &["leptos", "build", "--release", "--precompress"], &[])?;
+    setup(Needs {
+        python: false,
+        ..Needs::all()
+    })?;
+    run(
+        "cargo",
+        &["leptos", "build", "--release", "--precompress"],
+        &[],
+    )?;
     let scratch = std::env::temp_dir().join(format!("meshwork-browser-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
     let data = scratch.join("data").display().to_string();
-    run("target/release/meshwork", &["synth", "--data-dir", &data, "--products", "3000", "--inputs", "2"], &[])?;
+    let (products, inputs) = (PRODUCTS.to_string(), INPUTS.to_string());
+    run(
+        "target/release/meshwork",
+        &[
+            "synth",
+            "--data-dir",
+            &data,
+            "--products",
+            &products,
+            "--inputs",
+            &inputs,
+        ],
+        &[],
+    )?;
     let server = start_server(
         "target/release/meshwork",
         free_port()?,
@@ -21,32 +44,55 @@ pub fn bench_browser() -> Result {
         &[("MESHWORK_LOG", "warn")],
         &scratch.join("server.log").display().to_string(),
     )?;
-    // The focus: the product with the most downstream products within three levels, up to ~1000.
-    let focus = output(
-        "curl",
-        &["-s", &format!("{}/api/v1/graph/search?q=.p1&limit=50", server.url)],
-    )
-    .unwrap_or_default();
-    let candidates: Vec<String> = focus
-        .split("\"id\":\"")
-        .skip(1)
-        .filter_map(|s| s.split('"').next().map(str::to_owned))
-        .filter(|id| id.starts_with("product:"))
+    // The focus: the product whose three levels downstream come closest to 1,000 nodes, found on
+    // the same synthetic mesh in memory.
+    let mut graph = lineage::LineageGraph::new();
+    for spec in lineage::testing::synthetic_mesh(PRODUCTS, INPUTS, 42) {
+        graph.upsert_product(spec);
+    }
+    let mut best = (0usize, String::new(), 0u32);
+    let sources: Vec<String> = graph
+        .products()
+        .filter(|p| p.input_ports.is_empty())
+        .map(|p| p.id.clone())
         .collect();
-    let mut best = (0usize, String::new());
-    for id in candidates {
-        let body = output(
-            "curl",
-            &["-s", &format!("{}/api/v1/graph?focus={id}&upstream=0&downstream=3&fan_out=1000&max_nodes=1200", server.url)],
-        )
-        .unwrap_or_default();
-        let count = body.matches("\"kind\":\"product\"").count();
-        if count <= 1_200 && count > best.0 {
-            best = (count, id);
+    for depth in 3..=6u32 {
+        for id in &sources {
+            let focus = lineage::NodeId::product(id);
+            let mut query = lineage::Neighbourhood::around(focus.clone());
+            (
+                query.upstream,
+                query.downstream,
+                query.fan_out,
+                query.max_nodes,
+            ) = (0, depth, 1_000, 1_200);
+            let count = graph
+                .neighbourhood(&query)
+                .map(|s| s.nodes.iter().filter(|n| n.id.kind() == "product").count())
+                .unwrap_or(0);
+            if count <= 1_100 && count > best.0 {
+                best = (count, focus.to_string(), depth);
+            }
+        }
+        if best.0 >= 800 {
+            break;
         }
     }
-    println!("\nFocus {} ({} products within three levels downstream)", best.1, best.0);
-    run_in("end2end", "node", &["bench/explorer.mjs"], &[("BASE_URL", &server.url), ("FOCUS", &best.1)])?;
+    println!(
+        "\nFocus {} ({} products within {} levels downstream)",
+        best.1, best.0, best.2
+    );
+    let depth = best.2.to_string();
+    run_in(
+        "end2end",
+        "node",
+        &["bench/explorer.mjs"],
+        &[
+            ("BASE_URL", &server.url),
+            ("FOCUS", &best.1),
+            ("DEPTH", &depth),
+        ],
+    )?;
     drop(server);
     let _ = std::fs::remove_dir_all(&scratch);
     Ok(())

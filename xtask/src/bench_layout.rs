@@ -12,13 +12,52 @@ use std::time::Instant;
 use crate::util::{Result, exists, run, run_in};
 
 const SIZES: &[usize] = &[100, 1_000, 5_000];
+/// How long an engine may take on one graph before it is stopped (and reported as such).
+const LIMIT: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// Runs a command, returning its standard output, or `None` if it did not finish in time.
+fn run_limited(argv: &[&str], limit: std::time::Duration) -> Result<Option<String>> {
+    let out_path = std::env::temp_dir().join(format!("meshwork-layout-out-{}", std::process::id()));
+    let file = std::fs::File::create(&out_path).map_err(|e| e.to_string())?;
+    let mut child = Command::new(argv[0])
+        .args(&argv[1..])
+        .env("MESHWORK_LOG", "error")
+        .stdout(file)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| format!("{}: {e}", argv[0]))?;
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+            if !status.success() {
+                return Err(format!("`{}` failed ({status})", argv.join(" ")));
+            }
+            let text = std::fs::read_to_string(&out_path).map_err(|e| e.to_string())?;
+            let _ = std::fs::remove_file(&out_path);
+            return Ok(Some(text));
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            let _ = std::fs::remove_file(&out_path);
+            return Ok(None);
+        }
+        std::thread::sleep(std::time::Duration::from_micros(250));
+    }
+}
 
 /// Writes the graph of a synthetic mesh as DOT, sizes in inches as Graphviz reads them.
 fn write_graph(size: usize, path: &std::path::Path) -> Result<(Vec<String>, Vec<(usize, usize)>)> {
     let (names, g) = lineage::testing::synthetic_layout_graph(size, 42);
     let mut text = String::from("digraph G {\n  rankdir=LR;\n  nodesep=0.25;\n  ranksep=1.0;\n");
     for (i, n) in g.nodes.iter().enumerate() {
-        let _ = writeln!(text, "  \"{}\" [width={:.3}, height={:.3}];", names[i], n.width / 72.0, n.height / 72.0);
+        let _ = writeln!(
+            text,
+            "  \"{}\" [width={:.3}, height={:.3}];",
+            names[i],
+            n.width / 72.0,
+            n.height / 72.0
+        );
     }
     for &(a, b) in &g.edges {
         let _ = writeln!(text, "  \"{}\" -> \"{}\";", names[a], names[b]);
@@ -30,7 +69,11 @@ fn write_graph(size: usize, path: &std::path::Path) -> Result<(Vec<String>, Vec<
 
 /// Node centres from `-Tplain`-style output: `node NAME X Y W H …`.
 fn positions(plain: &str, names: &[String]) -> Result<Vec<(f64, f64)>> {
-    let index: HashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
+    let index: HashMap<&str, usize> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i))
+        .collect();
     let mut out = vec![(f64::NAN, f64::NAN); names.len()];
     for line in plain.lines() {
         let parts: Vec<&str> = line.split_whitespace().collect();
@@ -60,15 +103,35 @@ pub fn bench_layout() -> Result {
         run("apt-get", &["install", "-y", "graphviz"], &[])?;
     }
     if !exists("bench/layout/node_modules/elkjs") {
-        run_in("bench/layout", "npm", &["ci", "--no-audit", "--no-fund"], &[])?;
+        run_in(
+            "bench/layout",
+            "npm",
+            &["ci", "--no-audit", "--no-fund"],
+            &[],
+        )?;
     }
-    run("cargo", &["build", "--release", "--package", "server", "--bin", "meshwork"], &[])?;
+    run(
+        "cargo",
+        &[
+            "build",
+            "--release",
+            "--package",
+            "server",
+            "--bin",
+            "meshwork",
+        ],
+        &[],
+    )?;
     let dir = std::env::temp_dir().join(format!("meshwork-layout-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let dot_version = crate::util::output("dot", &["-V"]).unwrap_or_default();
     println!("\n## Layout: Meshwork, Graphviz dot, dagre, elkjs\n");
-    println!("Whole processes on the same graph file; time is the median wall time over the runs; crossings are straight segments between final node centres, counted the same way for every engine. {dot_version}\n");
-    println!("| nodes | edges | engine | runs | median time | crossings | vs dot |\n|---|---|---|---|---|---|---|");
+    println!(
+        "Whole processes on the same graph file; time is the median wall time over the runs; crossings are straight segments between final node centres, counted the same way for every engine. {dot_version}\n"
+    );
+    println!(
+        "| nodes | edges | engine | runs | median time | crossings | vs dot |\n|---|---|---|---|---|---|---|"
+    );
     for &size in SIZES {
         let file = dir.join(format!("graph-{size}.dot"));
         let (names, edges) = write_graph(size, &file)?;
@@ -89,30 +152,52 @@ pub fn bench_layout() -> Result {
         for (label, argv) in engines {
             let mut times = Vec::new();
             let mut stdout = String::new();
+            let mut gave_up = false;
             for _ in 0..runs {
                 let start = Instant::now();
-                let out = Command::new(argv[0])
-                    .args(&argv[1..])
-                    .env("MESHWORK_LOG", "error")
-                    .output()
-                    .map_err(|e| format!("{label}: {e}"))?;
-                times.push(start.elapsed().as_secs_f64());
-                if !out.status.success() {
-                    return Err(format!("{label} failed on {size} nodes: {}", String::from_utf8_lossy(&out.stderr)));
+                match run_limited(&argv, LIMIT)? {
+                    Some(out) => {
+                        times.push(start.elapsed().as_secs_f64());
+                        stdout = out;
+                    }
+                    None => {
+                        gave_up = true;
+                        break;
+                    }
                 }
-                stdout = String::from_utf8_lossy(&out.stdout).into_owned();
             }
-            let crossings = lineage::layout::straight_line_crossings(&positions(&stdout, &names)?, &edges);
+            if gave_up {
+                println!(
+                    "| {size} | {} | {label} | 1 | stopped after {} s | | |",
+                    edges.len(),
+                    LIMIT.as_secs()
+                );
+                continue;
+            }
+            let crossings =
+                lineage::layout::straight_line_crossings(&positions(&stdout, &names)?, &edges);
             if label == "Graphviz dot" {
                 dot_crossings = Some(crossings);
             }
             let versus = dot_crossings
                 .filter(|_| label != "Graphviz dot")
-                .map(|d| format!("{:+.1} %", (crossings as f64 / d.max(1) as f64 - 1.0) * 100.0))
+                .map(|d| {
+                    format!(
+                        "{:+.1} %",
+                        (crossings as f64 / d.max(1) as f64 - 1.0) * 100.0
+                    )
+                })
                 .unwrap_or_default();
             let time = median(times);
-            let shown = if time < 1.0 { format!("{:.0} ms", time * 1000.0) } else { format!("{time:.2} s") };
-            println!("| {size} | {} | {label} | {runs} | {shown} | {crossings} | {versus} |", edges.len());
+            let shown = if time < 1.0 {
+                format!("{:.0} ms", time * 1000.0)
+            } else {
+                format!("{time:.2} s")
+            };
+            println!(
+                "| {size} | {} | {label} | {runs} | {shown} | {crossings} | {versus} |",
+                edges.len()
+            );
         }
     }
     let _ = std::fs::remove_dir_all(&dir);

@@ -40,9 +40,7 @@ fn report() {
         let build = Instant::now();
         let (graph, ids) = mesh(size);
         let built = build.elapsed();
-        let edges = graph
-            .declared_dependencies()
-            .len();
+        let edges = graph.declared_dependencies().len();
         println!(
             "\n### {size} products, {edges} declared dependencies ({} nodes, {} edges in the graph; built in {:.0} ms)\n",
             graph.node_count(),
@@ -64,38 +62,65 @@ fn report() {
                 })
                 .collect()
         };
-        percentiles("upstream, depth 3", time(&mut |p| {
-            black_box(graph.upstream(p, 3, Scope::Products));
-        }));
-        percentiles("downstream, depth 3", time(&mut |p| {
-            black_box(graph.downstream(p, 3, Scope::Products));
-        }));
-        percentiles("neighbourhood (1 up, 1 down, fan-out 25)", time(&mut |p| {
-            black_box(graph.neighbourhood(&Neighbourhood::around(p.clone())));
-        }));
-        percentiles("impact analysis (all downstream, with paths)", time(&mut |p| {
-            black_box(graph.impact(p, Scope::Products));
-        }));
+        percentiles(
+            "upstream, depth 3",
+            time(&mut |p| {
+                black_box(graph.upstream(p, 3, Scope::Products));
+            }),
+        );
+        percentiles(
+            "downstream, depth 3",
+            time(&mut |p| {
+                black_box(graph.downstream(p, 3, Scope::Products));
+            }),
+        );
+        percentiles(
+            "neighbourhood (1 up, 1 down, fan-out 25)",
+            time(&mut |p| {
+                black_box(graph.neighbourhood(&Neighbourhood::around(p.clone())));
+            }),
+        );
+        percentiles(
+            "impact analysis (all downstream, with paths)",
+            time(&mut |p| {
+                black_box(graph.impact(p, Scope::Products));
+            }),
+        );
         let mut other = Rng::new(9);
-        percentiles("shortest path between two products", time(&mut |p| {
-            let q = NodeId::product(&ids[other.below(ids.len())]);
-            black_box(graph.path(p, &q, Scope::Products));
-        }));
+        percentiles(
+            "shortest path between two products",
+            time(&mut |p| {
+                let q = NodeId::product(&ids[other.below(ids.len())]);
+                black_box(graph.path(p, &q, Scope::Products));
+            }),
+        );
         let mut g = graph.clone();
-        let specs: Vec<_> = picks.iter().filter_map(|p| g.product(p.product_id().unwrap()).cloned()).collect();
+        let specs: Vec<_> = picks
+            .iter()
+            .filter_map(|p| g.product(p.product_id().unwrap()).cloned())
+            .collect();
         let mut spec_iter = specs.into_iter();
-        percentiles("incremental update (republish one product)", time(&mut |_| {
-            if let Some(s) = spec_iter.next() {
-                g.upsert_product(s);
-            }
-        }));
+        percentiles(
+            "incremental update (republish one product)",
+            time(&mut |_| {
+                if let Some(s) = spec_iter.next() {
+                    g.upsert_product(s);
+                }
+            }),
+        );
         if size <= 10_000 {
             let t = Instant::now();
             black_box(graph.domain_map());
-            println!("| domain map (whole mesh) | 1 | {:.3} | | |", t.elapsed().as_secs_f64() * 1000.0);
+            println!(
+                "| domain map (whole mesh) | 1 | {:.3} | | |",
+                t.elapsed().as_secs_f64() * 1000.0
+            );
             let t = Instant::now();
             black_box(graph.cycles(Scope::Products));
-            println!("| cycle detection (whole mesh) | 1 | {:.3} | | |", t.elapsed().as_secs_f64() * 1000.0);
+            println!(
+                "| cycle detection (whole mesh) | 1 | {:.3} | | |",
+                t.elapsed().as_secs_f64() * 1000.0
+            );
         }
     }
 }
@@ -107,7 +132,9 @@ fn benches(c: &mut Criterion) {
     group.bench_function("downstream depth 3", |b| {
         b.iter(|| black_box(graph.downstream(&hub, 3, Scope::Products)))
     });
-    group.bench_function("impact", |b| b.iter(|| black_box(graph.impact(&hub, Scope::Products))));
+    group.bench_function("impact", |b| {
+        b.iter(|| black_box(graph.impact(&hub, Scope::Products)))
+    });
     group.bench_function("neighbourhood", |b| {
         b.iter(|| black_box(graph.neighbourhood(&Neighbourhood::around(hub.clone()))))
     });

@@ -28,11 +28,22 @@ impl Workbench {
                     parent_id: None,
                     color: DOMAIN_PALETTE[i % DOMAIN_PALETTE.len()].to_owned(),
                 };
-                let event = audit_event(&actor, "domain.created", "domain", d, format!("created domain '{d}'"));
-                self.store.save_domain(d, &fields, Expect::New, &event).await?;
+                let event = audit_event(
+                    &actor,
+                    "domain.created",
+                    "domain",
+                    d,
+                    format!("created domain '{d}'"),
+                );
+                self.store
+                    .save_domain(d, &fields, Expect::New, &event)
+                    .await?;
             }
         }
-        let mut teams: Vec<(&str, &str)> = specs.iter().map(|s| (s.team.as_str(), s.domain.as_str())).collect();
+        let mut teams: Vec<(&str, &str)> = specs
+            .iter()
+            .map(|s| (s.team.as_str(), s.domain.as_str()))
+            .collect();
         teams.sort_unstable();
         teams.dedup();
         for (t, d) in teams {
@@ -42,8 +53,16 @@ impl Workbench {
                     description: String::from("A synthetic team."),
                     domain_id: d.to_owned(),
                 };
-                let event = audit_event(&actor, "team.created", "team", t, format!("created team '{t}'"));
-                self.store.save_team(t, &fields, Expect::New, &event).await?;
+                let event = audit_event(
+                    &actor,
+                    "team.created",
+                    "team",
+                    t,
+                    format!("created team '{t}'"),
+                );
+                self.store
+                    .save_team(t, &fields, Expect::New, &event)
+                    .await?;
             }
         }
         let mut published = 0;

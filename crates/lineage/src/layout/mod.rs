@@ -366,6 +366,9 @@ fn rank_groups(lg: &Layered, real: usize, group: &[usize]) -> Vec<usize> {
     rank
 }
 
+/// Room at the top of a lane for its name.
+const LANE_LABEL: f64 = 14.0;
+
 /// Moves each lane down until it clears the one above, and returns the lanes' bands. Every
 /// layer is ordered by lane, so shifting whole lanes keeps every order and gap.
 fn lanes(
@@ -395,7 +398,7 @@ fn lanes(
             shift[g] = running;
             continue;
         };
-        let top = top - opts.group_padding + running;
+        let top = top - opts.group_padding - LANE_LABEL + running;
         if top < floor {
             running += floor - top;
         }
@@ -414,8 +417,8 @@ fn lanes(
             let (top, bottom) = bounds[g]?;
             Some(GroupBand {
                 group: g - 1,
-                y: top + shift[g] - opts.group_padding,
-                height: bottom - top + 2.0 * opts.group_padding,
+                y: top + shift[g] - opts.group_padding - LANE_LABEL,
+                height: bottom - top + 2.0 * opts.group_padding + LANE_LABEL,
             })
         })
         .collect()

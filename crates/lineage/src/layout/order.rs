@@ -78,6 +78,9 @@ fn prefix(tree: &[usize], mut i: usize) -> usize {
     sum
 }
 
+/// Median sweeps for each shuffled restart (the first start and the one from the sinks get all).
+const RESTART_SWEEPS: usize = 6;
+
 /// Orders every layer to reduce crossings; `iterations` bounds the median sweeps. Median sweeps
 /// with transposition first (stopping after eight without progress, as dot does), then sifting
 /// (Matuszewski et al.: each vertex tried at every place in its layer and left at the best)
@@ -105,7 +108,11 @@ pub fn reduce_crossings(
         starts.push(from_sinks.layers);
     }
     // Small graphs can afford restarts from shuffled orders (seeded, so still deterministic).
-    let shuffles = if restarts { (1_500 / g.up.len().max(1)).min(8) } else { 0 };
+    let shuffles = if restarts {
+        (1_500 / g.up.len().max(1)).min(8)
+    } else {
+        0
+    };
     let mut seed = 0x2545_F491_4F6C_DD1Du64;
     for _ in 0..shuffles {
         let mut layers = g.layers.clone();
@@ -120,12 +127,18 @@ pub fn reduce_crossings(
         starts.push(layers);
     }
     let mut best: Option<(usize, Vec<Vec<usize>>)> = None;
-    for mut start in starts {
+    for (i, mut start) in starts.into_iter().enumerate() {
         for layer in &mut start {
             layer.sort_by_key(|&v| rank_of(v));
         }
         g.layers = start;
-        let count = improve(g, &groups, group_rank, iterations, sift_rounds);
+        // Restarts are many and cheap: fewer sweeps, the sifting does most of the work.
+        let sweeps = if i < 2 {
+            iterations
+        } else {
+            iterations.min(RESTART_SWEEPS)
+        };
+        let count = improve(g, &groups, group_rank, sweeps, sift_rounds);
         if best.as_ref().is_none_or(|(c, _)| count < *c) {
             best = Some((count, g.layers.clone()));
         }

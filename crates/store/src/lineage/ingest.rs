@@ -106,24 +106,37 @@ async fn ingest_one(tx: &mut AnyConnection, e: &LineageEventWrite) -> Result<Ing
     }
     let t = e.event_time.as_str();
 
-    // Datasets: the newest schema and facets win; an event without them keeps what was known.
+    // Datasets, in one statement: the newest schema and facets win; an event without them keeps
+    // what was known. (A key may appear once per statement, so repeats are merged first.)
+    let mut datasets: Vec<&super::DatasetWrite> = Vec::with_capacity(e.datasets.len());
     for d in &e.datasets {
-        sqlx::query(
-            "INSERT INTO ol_datasets (namespace, name, fields, facets, created_at, updated_at) \
-             VALUES ($1, $2, $3, COALESCE($4, '{}'), $5, $5) \
+        match datasets.iter_mut().find(|x| x.key == d.key) {
+            Some(x) if x.fields.is_none() && d.fields.is_some() => *x = d,
+            Some(_) => {}
+            None => datasets.push(d),
+        }
+    }
+    if !datasets.is_empty() {
+        let sql = format!(
+            "INSERT INTO ol_datasets (namespace, name, fields, facets, created_at, updated_at) VALUES {} \
              ON CONFLICT (namespace, name) DO UPDATE SET \
              fields = COALESCE(excluded.fields, ol_datasets.fields), \
-             facets = CASE WHEN $4 IS NULL THEN ol_datasets.facets ELSE excluded.facets END, \
+             facets = CASE WHEN excluded.facets = '{{}}' THEN ol_datasets.facets ELSE excluded.facets END, \
              created_at = CASE WHEN excluded.created_at < ol_datasets.created_at THEN excluded.created_at ELSE ol_datasets.created_at END, \
              updated_at = CASE WHEN excluded.updated_at > ol_datasets.updated_at THEN excluded.updated_at ELSE ol_datasets.updated_at END",
-        )
-        .bind(&d.key.namespace)
-        .bind(&d.key.name)
-        .bind(&d.fields)
-        .bind(&d.facets)
-        .bind(t)
-        .execute(&mut *tx)
-        .await?;
+            values(datasets.len(), 6)
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for d in &datasets {
+            q = q
+                .bind(&d.key.namespace)
+                .bind(&d.key.name)
+                .bind(&d.fields)
+                .bind(d.facets.clone().unwrap_or_else(|| String::from("{}")))
+                .bind(t)
+                .bind(t);
+        }
+        q.execute(&mut *tx).await?;
     }
 
     let mut job_io_changed = false;
@@ -218,47 +231,49 @@ async fn ingest_one(tx: &mut AnyConnection, e: &LineageEventWrite) -> Result<Ing
                 }
                 q.execute(&mut *tx).await?;
             }
-            // Which run is the job's newest.
-            let latest: Option<String> = sqlx::query_scalar(
-                "SELECT run_id FROM ol_runs WHERE job_namespace = $1 AND job_name = $2 \
-                 ORDER BY created_at DESC, run_id DESC LIMIT 1",
+            // Which run is the job's newest, and where its inputs and outputs come from.
+            let (latest, io_at, io_final): (Option<String>, Option<String>, i64) = sqlx::query_as(
+                "UPDATE ol_jobs SET latest_run_id = (SELECT run_id FROM ol_runs \
+                 WHERE job_namespace = $1 AND job_name = $2 ORDER BY created_at DESC, run_id DESC LIMIT 1) \
+                 WHERE namespace = $1 AND name = $2 RETURNING latest_run_id, io_at, io_final",
             )
             .bind(&job.namespace)
             .bind(&job.name)
-            .fetch_optional(&mut *tx)
+            .fetch_one(&mut *tx)
             .await?;
-            sqlx::query("UPDATE ol_jobs SET latest_run_id = $3 WHERE namespace = $1 AND name = $2")
-                .bind(&job.namespace)
-                .bind(&job.name)
-                .bind(&latest)
-                .execute(&mut *tx)
-                .await?;
-            let (_, io_at, io_final) = io_source(tx, job).await?;
+            let io_final = io_final != 0;
             if merged.state == "COMPLETE" {
                 // A completed run defines what the job reads and writes: everything any of its
                 // events reported (a START may name the inputs, the COMPLETE the outputs).
                 let ended = merged.ended_at.clone().unwrap_or_else(|| t.to_owned());
-                let run_io = run_io(tx, &run.run_id).await?;
                 if !io_final || io_at.as_deref().is_none_or(|at| ended.as_str() >= at) {
-                    let io: Vec<(&DatasetKey, Direction)> =
-                        run_io.iter().map(|(k, d)| (k, *d)).collect();
-                    job_io_changed = replace_job_io(tx, job, &io, &run.run_id, true).await?;
-                    set_io_source(tx, job, &run.run_id, &ended, true).await?;
-                }
-                for (key, dir) in &run_io {
-                    if *dir == Direction::Output {
-                        sqlx::query(
-                            "UPDATE ol_datasets SET last_written_at = $3, last_written_by = $4 \
-                             WHERE namespace = $1 AND name = $2 AND (last_written_at IS NULL OR last_written_at < $3)",
-                        )
-                        .bind(&key.namespace)
-                        .bind(&key.name)
-                        .bind(&ended)
-                        .bind(&run.run_id)
+                    sqlx::query("DELETE FROM ol_job_io WHERE job_namespace = $1 AND job_name = $2")
+                        .bind(&job.namespace)
+                        .bind(&job.name)
                         .execute(&mut *tx)
                         .await?;
-                    }
+                    sqlx::query(
+                        "INSERT INTO ol_job_io (job_namespace, job_name, direction, namespace, name, run_id) \
+                         SELECT $1, $2, direction, namespace, name, run_id FROM ol_run_io WHERE run_id = $3",
+                    )
+                    .bind(&job.namespace)
+                    .bind(&job.name)
+                    .bind(&run.run_id)
+                    .execute(&mut *tx)
+                    .await?;
+                    job_io_changed = true;
+                    set_io_source(tx, job, &run.run_id, &ended, true).await?;
                 }
+                // What the run wrote was refreshed now.
+                sqlx::query(
+                    "UPDATE ol_datasets SET last_written_at = $2, last_written_by = $1 \
+                     WHERE (last_written_at IS NULL OR last_written_at < $2) AND EXISTS (SELECT 1 FROM ol_run_io r \
+                       WHERE r.run_id = $1 AND r.direction = 'output' AND r.namespace = ol_datasets.namespace AND r.name = ol_datasets.name)",
+                )
+                .bind(&run.run_id)
+                .bind(&ended)
+                .execute(&mut *tx)
+                .await?;
             } else if !io_final && !io.is_empty() && latest.as_deref() == Some(run.run_id.as_str())
             {
                 // Until a run completes, the newest run's reports stand in.
@@ -413,27 +428,6 @@ async fn set_io_source(
         .execute(&mut *tx)
         .await?;
     Ok(())
-}
-
-/// Everything the events of a run reported reading and writing.
-async fn run_io(tx: &mut AnyConnection, run_id: &str) -> Result<Vec<(DatasetKey, Direction)>> {
-    let rows: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT direction, namespace, name FROM ol_run_io WHERE run_id = $1 ORDER BY direction, namespace, name",
-    )
-    .bind(run_id)
-    .fetch_all(&mut *tx)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(d, namespace, name)| {
-            let dir = if d == "input" {
-                Direction::Input
-            } else {
-                Direction::Output
-            };
-            (DatasetKey { namespace, name }, dir)
-        })
-        .collect())
 }
 
 struct RunState {

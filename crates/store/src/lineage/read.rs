@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{AssertSqlSafe, Row};
 
 use super::{
     ColumnLineageRecord, ColumnLineageRow, DatasetKey, DatasetRecord, JobIoRecord, JobRecord,
@@ -155,6 +155,70 @@ impl Store {
             }
         }
         Ok(by_job.into_values().collect())
+    }
+
+    /// Several jobs with their inputs and outputs, in few queries (after a batch of events).
+    pub async fn lineage_job_io_many(&self, jobs: &[(String, String)]) -> Result<Vec<JobIoRecord>> {
+        let mut out = Vec::with_capacity(jobs.len());
+        for chunk in jobs.chunks(200) {
+            let cond = |prefix: &str| -> String {
+                (0..chunk.len())
+                    .map(|i| {
+                        format!(
+                            "({prefix}namespace = ${} AND {prefix}name = ${})",
+                            2 * i + 1,
+                            2 * i + 2
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" OR ")
+            };
+            let sql = format!(
+                "SELECT j.namespace, j.name, j.job_type, r.state AS latest_state FROM ol_jobs j \
+                 LEFT JOIN ol_runs r ON r.run_id = j.latest_run_id WHERE {}",
+                cond("j.")
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for (ns, name) in chunk {
+                q = q.bind(ns).bind(name);
+            }
+            let rows = q.fetch_all(&self.pool).await?;
+            let sql = format!(
+                "SELECT job_namespace, job_name, direction, namespace, name FROM ol_job_io WHERE {} \
+                 ORDER BY job_namespace, job_name, direction, namespace, name",
+                cond("job_")
+            );
+            let mut q =
+                sqlx::query_as::<_, (String, String, String, String, String)>(AssertSqlSafe(sql));
+            for (ns, name) in chunk {
+                q = q.bind(ns).bind(name);
+            }
+            let io = q.fetch_all(&self.pool).await?;
+            let mut by_job: BTreeMap<(String, String), JobIoRecord> = BTreeMap::new();
+            for row in &rows {
+                let record = JobIoRecord {
+                    namespace: row.try_get("namespace")?,
+                    name: row.try_get("name")?,
+                    job_type: row.try_get("job_type")?,
+                    latest_state: row.try_get("latest_state")?,
+                    inputs: Vec::new(),
+                    outputs: Vec::new(),
+                };
+                by_job.insert((record.namespace.clone(), record.name.clone()), record);
+            }
+            for (jns, jname, direction, dns, dname) in io {
+                if let Some(job) = by_job.get_mut(&(jns, jname)) {
+                    let k = key(dns, dname);
+                    if direction == "input" {
+                        job.inputs.push(k);
+                    } else {
+                        job.outputs.push(k);
+                    }
+                }
+            }
+            out.extend(by_job.into_values());
+        }
+        Ok(out)
     }
 
     /// The column lineage of every output dataset, or of one.

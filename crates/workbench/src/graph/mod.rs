@@ -115,6 +115,29 @@ impl Workbench {
     /// changed things again: applying a change twice does no harm.
     pub(crate) async fn apply_changes(&self, changes: &[Change]) -> Result<()> {
         self.ensure_graph().await?;
+        // Jobs in one go: a batch of events touches many.
+        let jobs: Vec<(String, String)> = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Job { namespace, name } => Some((namespace.clone(), name.clone())),
+                _ => None,
+            })
+            .collect();
+        if !jobs.is_empty() {
+            let specs: Vec<JobSpec> = self
+                .store
+                .lineage_job_io_many(&jobs)
+                .await?
+                .into_iter()
+                .map(job_spec)
+                .collect();
+            let mut graph = self.write_graph();
+            for spec in specs {
+                if graph.job(&spec.namespace, &spec.name) != Some(&spec) {
+                    graph.apply_job(spec);
+                }
+            }
+        }
         for change in changes {
             match change {
                 Change::Product { id } => {
@@ -125,21 +148,7 @@ impl Workbench {
                         None => graph.remove_product(id),
                     }
                 }
-                Change::Job { namespace, name } => {
-                    let job = self
-                        .store
-                        .lineage_job_io(Some((namespace, name)))
-                        .await?
-                        .into_iter()
-                        .next();
-                    if let Some(job) = job {
-                        let spec = job_spec(job);
-                        let mut graph = self.write_graph();
-                        if graph.job(namespace, name) != Some(&spec) {
-                            graph.apply_job(spec);
-                        }
-                    }
-                }
+                Change::Job { .. } => {}
                 Change::Dataset { namespace, name } => {
                     let dataset = DatasetRef::new(namespace, name);
                     let known = self.graph().await?.is_observed(&dataset);
