@@ -191,6 +191,163 @@ fn clip(text: &str, width: f64) -> String {
     }
 }
 
+/// Escapes text for SVG markup.
+fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The picture's nodes and edges as SVG markup. A thousand nodes are a few thousand elements;
+/// written as one string they render at once, on the server and in the browser alike, instead
+/// of as thousands of reactive views. Selection and matches are classes that change in place.
+struct Drawing {
+    selected: Option<String>,
+    find: String,
+    focus: String,
+    path_nodes: HashSet<String>,
+    path_edges: HashSet<(String, String)>,
+    colours: HashMap<String, String>,
+}
+
+impl Drawing {
+    fn edges(&self, g: &LineageGraphView) -> String {
+        let has_path = !self.path_nodes.is_empty();
+        let mut out = String::with_capacity(g.edges.len() * 160);
+        for e in &g.edges {
+            let on_path = self.path_edges.contains(&(e.from.clone(), e.to.clone()))
+                || self.path_edges.contains(&(e.to.clone(), e.from.clone()));
+            let touches = self
+                .selected
+                .as_deref()
+                .is_some_and(|s| s == e.from || s == e.to);
+            out.push_str(&format!(
+                "<path class=\"ledge kind-{}{}{}{}{}\" data-from=\"{}\" data-to=\"{}\" d=\"{}\" marker-end=\"url(#arrow)\">",
+                esc(&e.kind),
+                if on_path { " on-path" } else { "" },
+                if has_path && !on_path { " dim" } else { "" },
+                if e.reversed { " reversed" } else { "" },
+                if touches { " touches" } else { "" },
+                esc(&e.from),
+                esc(&e.to),
+                edge_path(&e.points)
+            ));
+            if let Some(l) = &e.label {
+                out.push_str(&format!("<title>{}</title>", esc(l)));
+            }
+            out.push_str("</path>");
+        }
+        out
+    }
+
+    fn nodes(&self, g: &LineageGraphView, link: &Callback<(String, LinkKind), String>) -> String {
+        let has_path = !self.path_nodes.is_empty();
+        let mut out = String::with_capacity(g.nodes.len() * 700);
+        for n in &g.nodes {
+            let (x0, y0) = (n.x - n.width / 2.0, n.y - n.height / 2.0);
+            let id = esc(&n.id);
+            if n.kind == "more" {
+                let href = link.run((n.more_of.clone().unwrap_or_default(), LinkKind::ShowAll));
+                out.push_str(&format!(
+                    "<a href=\"{}\" class=\"more-link\"><g class=\"lnode kind-more\" transform=\"translate({x0:.1},{y0:.1})\" data-node=\"{id}\">\
+                     <rect class=\"lnode-box\" width=\"{w}\" height=\"{h}\" rx=\"14\"/>\
+                     <text class=\"lnode-label\" x=\"{cx:.1}\" y=\"{cy:.1}\" text-anchor=\"middle\">{label}</text>\
+                     <title>Show all {count} neighbours</title></g></a>",
+                    esc(&href),
+                    w = n.width,
+                    h = n.height,
+                    cx = n.width / 2.0,
+                    cy = n.height / 2.0 + 4.0,
+                    label = esc(&n.label),
+                    count = n.more_count,
+                ));
+                continue;
+            }
+            let colour = n
+                .domain
+                .as_ref()
+                .and_then(|d| self.colours.get(d))
+                .map(String::as_str)
+                .unwrap_or("#64748b");
+            let on_path = self.path_nodes.contains(&n.id);
+            let label_lower = n.label.to_lowercase();
+            let classes = format!(
+                "lnode kind-{}{}{}{}{}{}",
+                esc(&n.kind),
+                if n.id == self.focus { " focus" } else { "" },
+                if on_path { " on-path" } else { "" },
+                if has_path && !on_path { " dim" } else { "" },
+                if self.selected.as_deref() == Some(n.id.as_str()) {
+                    " selected"
+                } else {
+                    ""
+                },
+                if !self.find.is_empty() && label_lower.contains(&self.find) {
+                    " match"
+                } else {
+                    ""
+                },
+            );
+            let title = format!(
+                "{} ({}){}",
+                n.label,
+                n.kind,
+                n.domain
+                    .as_ref()
+                    .map(|d| format!(" · {d}"))
+                    .unwrap_or_default()
+            );
+            let tall = n.height >= 40.0;
+            let label_y = if tall { 19.0 } else { n.height / 2.0 + 4.0 };
+            out.push_str(&format!(
+                "<g class=\"{classes}\" transform=\"translate({x0:.1},{y0:.1})\" style=\"--domain:{}\" data-node=\"{id}\" data-label=\"{}\">\
+                 <a href=\"{}\" class=\"lnode-link\" aria-label=\"{}\">\
+                 <rect class=\"lnode-box\" width=\"{w}\" height=\"{h}\" rx=\"7\"/><rect class=\"lnode-stripe\" width=\"5\" height=\"{h}\" rx=\"2\"/>\
+                 <text class=\"lnode-label\" x=\"14\" y=\"{label_y:.1}\">{}</text>",
+                esc(colour),
+                esc(&label_lower),
+                esc(&link.run((n.id.clone(), LinkKind::Select))),
+                esc(&title),
+                esc(&clip(&n.label, n.width)),
+                w = n.width,
+                h = n.height,
+            ));
+            if tall {
+                out.push_str(&format!(
+                    "<text class=\"lnode-sub\" x=\"14\" y=\"34\">{}</text>",
+                    esc(&clip(&subtitle(n), n.width))
+                ));
+            }
+            out.push_str(&format!("<title>{}</title></a>", esc(&title)));
+            for (count, left) in [(n.hidden_upstream, true), (n.hidden_downstream, false)] {
+                if count == 0 {
+                    continue;
+                }
+                let cx = if left { 0.0 } else { n.width };
+                out.push_str(&format!(
+                    "<a href=\"{}\" class=\"badge-link\"><g class=\"lnode-badge\" transform=\"translate({cx:.1},{:.1})\">\
+                     <rect x=\"-15\" y=\"-9\" width=\"30\" height=\"18\" rx=\"9\"/><text y=\"4\" text-anchor=\"middle\">+{count}</text>\
+                     <title>{count} more {} — expand</title></g></a>",
+                    esc(&link.run((n.id.clone(), LinkKind::Expand))),
+                    n.height / 2.0,
+                    if left { "upstream" } else { "downstream" },
+                ));
+            }
+            out.push_str("</g>");
+        }
+        out
+    }
+}
+
 #[component]
 pub fn GraphCanvas(
     graph: LineageGraphView,
@@ -231,7 +388,6 @@ pub fn GraphCanvas(
         .iter()
         .flat_map(|p| p.edges.iter().cloned())
         .collect();
-    let has_path = !path_nodes.is_empty();
     let focus = graph.focus.clone().unwrap_or_default();
     let svg_ref = NodeRef::<leptos::svg::Svg>::new();
     let drag = StoredValue::new(None::<(f64, f64, ViewBox)>);
@@ -372,15 +528,24 @@ pub fn GraphCanvas(
         }
     };
 
-    // Following a link in place once hydrated; a drag that ends on a node is not a click.
-    let follow = std::rc::Rc::new(
-        move |ev: leptos::ev::MouseEvent, href: String, replace: bool| {
-            #[cfg(feature = "hydrate")]
-            {
+    // One click handler for the whole drawing: a link inside it is followed in place once
+    // hydrated (the picture keeps its pan and zoom), and a drag that ends on a node is no click.
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let link = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|el| el.closest("a[href]").ok().flatten());
+            if let Some(link) = link {
                 ev.prevent_default();
                 if moved.get_value() {
                     return;
                 }
+                let href = link.get_attribute("href").unwrap_or_default();
+                // Selecting replaces the history entry; expanding adds one, so Back collapses.
+                let replace = link.class_list().contains("lnode-link");
                 navigate(
                     &href,
                     leptos_router::NavigateOptions {
@@ -390,105 +555,53 @@ pub fn GraphCanvas(
                     },
                 );
             }
-            let _ = (&ev, &href, replace);
-        },
-    );
-
-    let edges = graph
-        .edges
-        .iter()
-        .map(|e| {
-            let on_path = path_edges.contains(&(e.from.clone(), e.to.clone()))
-                || path_edges.contains(&(e.to.clone(), e.from.clone()));
-            let class = format!(
-                "ledge kind-{}{}{}{}",
-                e.kind,
-                if on_path { " on-path" } else { "" },
-                if has_path && !on_path { " dim" } else { "" },
-                if e.reversed { " reversed" } else { "" }
-            );
-            let (from, to) = (e.from.clone(), e.to.clone());
-            let touches = move || selected.with(|s| s.as_deref().is_some_and(|s| s == from || s == to));
-            view! {
-                <path class=class class:touches=touches d=edge_path(&e.points) marker-end="url(#arrow)">
-                    {e.label.clone().map(svg_title)}
-                </path>
+        }
+        let _ = &ev;
+    };
+    // Selection and matches change classes in place: the thousand nodes are not drawn again.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let chosen = selected.get();
+        let text = find.get().trim().to_lowercase();
+        let Some(svg) = svg_ref.get() else { return };
+        let each = |selector: &str, f: &dyn Fn(&web_sys::Element)| {
+            if let Ok(list) = svg.query_selector_all(selector) {
+                for i in 0..list.length() {
+                    if let Some(el) = list
+                        .item(i)
+                        .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+                    {
+                        f(&el);
+                    }
+                }
             }
-        })
-        .collect_view();
+        };
+        each("g.lnode", &|el| {
+            let id = el.get_attribute("data-node").unwrap_or_default();
+            let label = el.get_attribute("data-label").unwrap_or_default();
+            let classes = el.class_list();
+            let _ = classes.toggle_with_force("selected", chosen.as_deref() == Some(id.as_str()));
+            let _ = classes.toggle_with_force("match", !text.is_empty() && label.contains(&text));
+        });
+        each("path.ledge", &|el| {
+            let touches = chosen.as_deref().is_some_and(|c| {
+                el.get_attribute("data-from").as_deref() == Some(c)
+                    || el.get_attribute("data-to").as_deref() == Some(c)
+            });
+            let _ = el.class_list().toggle_with_force("touches", touches);
+        });
+    });
 
-    let nodes = graph
-        .nodes
-        .iter()
-        .map(|n| {
-            let (x0, y0) = (n.x - n.width / 2.0, n.y - n.height / 2.0);
-            let colour = n.domain.as_ref().and_then(|d| colours.get(d)).cloned().unwrap_or_else(|| String::from("#64748b"));
-            let id = n.id.clone();
-            let on_path = path_nodes.contains(&id);
-            let class = format!(
-                "lnode kind-{}{}{}{}",
-                n.kind,
-                if id == focus { " focus" } else { "" },
-                if on_path { " on-path" } else { "" },
-                if has_path && !on_path { " dim" } else { "" }
-            );
-            let label_lower = n.label.to_lowercase();
-            let is_match = move || find.with(|f| { let f = f.trim().to_lowercase(); !f.is_empty() && label_lower.contains(&f) });
-            let is_selected = { let id = id.clone(); move || selected.with(|s| s.as_deref() == Some(id.as_str())) };
-            let title = format!("{} ({}){}", n.label, n.kind, n.domain.as_ref().map(|d| format!(" · {d}")).unwrap_or_default());
-            if n.kind == "more" {
-                let owner = n.more_of.clone().unwrap_or_default();
-                let href = link.run((owner, LinkKind::ShowAll));
-                let target = href.clone();
-                let follow = follow.clone();
-                let inner = view! {
-                    <g class="lnode kind-more" transform=format!("translate({x0:.1},{y0:.1})") data-node=id>
-                        <rect class="lnode-box" width=n.width height=n.height rx="14"/>
-                        <text class="lnode-label" x=n.width / 2.0 y=n.height / 2.0 + 4.0 text-anchor="middle">{n.label.clone()}</text>
-                        {svg_title(format!("Show all {} neighbours", n.more_count))}
-                    </g>
-                };
-                return svg_link(href, "lnode-link", None, move |ev| follow(ev, target.clone(), false), inner).into_any();
-            }
-            let href = link.run((id.clone(), LinkKind::Select));
-            let target = href.clone();
-            let expand_href = link.run((id.clone(), LinkKind::Expand));
-            let badge = |count: usize, left: bool| {
-                let href = expand_href.clone();
-                let target = href.clone();
-                let follow = follow.clone();
-                let cx = if left { 0.0 } else { n.width };
-                (count > 0).then(|| {
-                    let inner = view! {
-                        <g class="lnode-badge" transform=format!("translate({cx:.1},{:.1})", n.height / 2.0)>
-                            <rect x="-15" y="-9" width="30" height="18" rx="9"/>
-                            <text y="4" text-anchor="middle">{format!("+{count}")}</text>
-                            {svg_title(format!("{count} more {} — expand", if left { "upstream" } else { "downstream" }))}
-                        </g>
-                    };
-                    svg_link(href, "badge-link", None, move |ev| follow(ev, target.clone(), false), inner)
-                })
-            };
-            let sub = subtitle(n);
-            let aria = title.clone();
-            let tall = n.height >= 40.0;
-            let follow = follow.clone();
-            view! {
-                <g class=class class:selected=is_selected class:match=is_match transform=format!("translate({x0:.1},{y0:.1})") style=format!("--domain:{colour}") data-node=id.clone()>
-                    {svg_link(href, "lnode-link", Some(aria), move |ev| follow(ev, target.clone(), true), view! {
-                        <rect class="lnode-box" width=n.width height=n.height rx="7"/>
-                        <rect class="lnode-stripe" width="5" height=n.height rx="2"/>
-                        <text class="lnode-label" x="14" y=if tall { 19.0 } else { n.height / 2.0 + 4.0 }>{clip(&n.label, n.width)}</text>
-                        {tall.then(|| view! { <text class="lnode-sub" x="14" y="34">{clip(&sub, n.width)}</text> })}
-                        {svg_title(title)}
-                    })}
-                    {badge(n.hidden_upstream, true)}
-                    {badge(n.hidden_downstream, false)}
-                </g>
-            }.into_any()
-        })
-        .collect_view();
-
+    let initial = Drawing {
+        selected: selected.get_untracked(),
+        find: find.get_untracked().trim().to_lowercase(),
+        focus,
+        path_nodes,
+        path_edges,
+        colours,
+    };
+    let edges = initial.edges(&graph);
+    let nodes = initial.nodes(&graph, &link);
     let groups = graph
         .groups
         .iter()
@@ -509,7 +622,7 @@ pub fn GraphCanvas(
             aria-label="Lineage graph. Drag or use the arrow keys to pan, the wheel or + and - to zoom, 0 to fit; Tab moves between nodes."
             on:keydown=on_key>
             <svg node_ref=svg_ref class="lineage-svg" viewBox=move || vb.get().attr() preserveAspectRatio="xMidYMid meet"
-                on:pointerdown=on_pointer_down on:pointermove=on_pointer_move on:pointerup=on_pointer_up on:pointerleave=on_pointer_up
+                on:click=on_click on:pointerdown=on_pointer_down on:pointermove=on_pointer_move on:pointerup=on_pointer_up on:pointerleave=on_pointer_up
                 on:wheel=on_wheel data-testid="lineage-svg">
                 <defs>
                     <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" markerUnits="userSpaceOnUse" orient="auto-start-reverse">
@@ -517,8 +630,8 @@ pub fn GraphCanvas(
                     </marker>
                 </defs>
                 <g class="lanes">{groups}</g>
-                <g class="edges">{edges}</g>
-                <g class="nodes">{nodes}</g>
+                <g class="edges" inner_html=edges></g>
+                <g class="nodes" inner_html=nodes></g>
             </svg>
             {(!compact).then(|| view! {
                 <div class="canvas-controls" role="group" aria-label="Zoom">

@@ -1,6 +1,7 @@
 //! Observed lineage from OpenLineage: the events as received, and what they tell about datasets,
 //! jobs, runs, column lineage and data quality. Writing is in [`ingest`], reading in [`read`].
 
+mod fold;
 mod ingest;
 mod read;
 
