@@ -14,7 +14,7 @@ const browser = await chromium.launch({
 });
 const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
 const depth = process.env.DEPTH ?? "3";
-const url = `${base}/lineage?focus=${encodeURIComponent(focus)}&up=0&down=${depth}&fan=1000&max=1400`;
+const url = `${base}/lineage?focus=${encodeURIComponent(focus)}&up=${depth}&down=${depth}&fan=1000&max=1400`;
 await page.goto(url, { waitUntil: "networkidle" });
 await page.waitForSelector('body[data-hydrated="true"]', { timeout: 60000 });
 const visible = async () => parseInt((await page.getByTestId("node-count").innerText()).split(" ")[0], 10);

@@ -71,9 +71,10 @@ impl LayoutOptions {
     /// For pictures drawn while someone waits (the explorer): one start, less sifting.
     pub fn interactive() -> LayoutOptions {
         LayoutOptions {
-            iterations: 12,
+            iterations: 8,
             restarts: false,
-            sift_rounds: 2,
+            sift_rounds: 1,
+            sweeps: 6,
             ..LayoutOptions::default()
         }
     }
