@@ -46,8 +46,11 @@ fn run_limited(argv: &[&str], limit: std::time::Duration) -> Result<Option<Strin
     }
 }
 
+/// Node names and the edges between them, as indices into the names.
+type NamedEdges = (Vec<String>, Vec<(usize, usize)>);
+
 /// Writes the graph of a synthetic mesh as DOT, sizes in inches as Graphviz reads them.
-fn write_graph(size: usize, path: &std::path::Path) -> Result<(Vec<String>, Vec<(usize, usize)>)> {
+fn write_graph(size: usize, path: &std::path::Path) -> Result<NamedEdges> {
     let (names, g) = lineage::testing::synthetic_layout_graph(size, 42);
     let mut text = String::from("digraph G {\n  rankdir=LR;\n  nodesep=0.25;\n  ranksep=1.0;\n");
     for (i, n) in g.nodes.iter().enumerate() {

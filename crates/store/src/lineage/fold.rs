@@ -101,8 +101,18 @@ pub(crate) struct DatasetState {
 #[derive(Debug, Default)]
 pub(crate) struct Known {
     pub runs: HashMap<String, RunState>,
-    /// Job → (newest run as (created_at, id), io_at, io_final).
-    pub jobs: HashMap<(String, String), (Option<(String, String)>, Option<String>, bool)>,
+    pub jobs: HashMap<(String, String), KnownJob>,
+}
+
+/// A job as the database knew it before the batch.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct KnownJob {
+    /// Its newest run, as (created_at, run id).
+    pub latest: Option<(String, String)>,
+    /// When its inputs and outputs were last set.
+    pub io_at: Option<String>,
+    /// Whether they were set by a completed run.
+    pub io_final: bool,
 }
 
 /// Everything to write for a batch.
@@ -152,7 +162,11 @@ pub(crate) fn fold(events: &[&LineageEventWrite], known: &Known) -> Folded {
         let mut io_changed = false;
         if let Some(job) = &e.job {
             let key = (job.namespace.clone(), job.name.clone());
-            let (db_latest, db_io_at, db_final) = known.jobs.get(&key).cloned().unwrap_or_default();
+            let KnownJob {
+                latest: db_latest,
+                io_at: db_io_at,
+                io_final: db_final,
+            } = known.jobs.get(&key).cloned().unwrap_or_default();
             let j = f.jobs.entry(key.clone()).or_insert_with(|| JobState {
                 facets: String::from("{}"),
                 created_at: t.to_owned(),

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
-use super::fold::{Folded, IoDef, Known, RunState, fold};
+use super::fold::{Folded, IoDef, Known, KnownJob, RunState, fold};
 use super::{DatasetKey, LineageEventWrite};
 use crate::changes::{Change, notify};
 use crate::{Result, Store, now};
@@ -243,11 +243,11 @@ async fn load_known(tx: &mut AnyConnection, events: &[&LineageEventWrite]) -> Re
             let created: Option<String> = row.try_get("latest_created")?;
             known.jobs.insert(
                 (row.try_get("namespace")?, row.try_get("name")?),
-                (
-                    latest.zip(created).map(|(id, c)| (c, id)),
-                    row.try_get("io_at")?,
-                    row.try_get::<i64, _>("io_final")? != 0,
-                ),
+                KnownJob {
+                    latest: latest.zip(created).map(|(id, c)| (c, id)),
+                    io_at: row.try_get("io_at")?,
+                    io_final: row.try_get::<i64, _>("io_final")? != 0,
+                },
             );
         }
     }
