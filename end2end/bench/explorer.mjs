@@ -1,8 +1,8 @@
 // Browser benchmark of the lineage explorer (not a test: nothing is asserted). Opens a focus
 // with about a thousand visible nodes in Debian's Chromium and measures, in the page:
-//  - expand: from clicking a node's "+N" badge to the next frame after the new graph is in the DOM
-//    (server layout, transfer and rendering included);
-//  - pan and zoom: from a pointer move (or wheel step) to the next frame, over many steps.
+//  - expand: from clicking a node's "+N" badge to the first paint after the new graph is in the
+//    DOM (server layout, transfer and rendering included), and collapse (Back) the same way;
+//  - pan and zoom: from a pointer move (or wheel step) to the next paint, over many steps.
 // Prints a Markdown table. BASE_URL and FOCUS come from `cargo xtask bench browser`.
 import { chromium } from "playwright-core";
 
@@ -26,35 +26,68 @@ const stats = (xs) => {
   return { n: s.length, median: at(0.5), p95: at(0.95) };
 };
 
-// Expand and collapse a node with hidden neighbours, several times. A new graph replaces the
-// drawing (a new <svg>) once it is laid out, sent, and rendered: that is the end of an expand.
-const replaced = () => page.waitForFunction(() => {
-  const svg = document.querySelector('[data-testid="lineage-svg"]');
-  return svg && svg !== window.__drawing;
-}, null, { timeout: 60000, polling: "raf" });
-const expands = [];
-for (let i = 0; i < 6; i++) {
-  const t0 = await page.evaluate(() => {
-    window.__drawing = document.querySelector('[data-testid="lineage-svg"]');
-    const badges = document.querySelectorAll("a.badge-link");
-    const t = performance.now();
+// Expand and collapse a node with hidden neighbours, several times, timed inside the page: from
+// the click on a "+N" badge to the first paint after the new drawing (a new <svg>) is in the DOM
+// (the server's layout, the transfer, decoding and rendering included). A frame callback followed
+// by a message runs after that frame is painted.
+const expandOnce = (pick) => page.evaluate((pick) => new Promise((resolve) => {
+  const old = document.querySelector('[data-testid="lineage-svg"]');
+  const observer = new MutationObserver(() => {
+    const svg = document.querySelector('[data-testid="lineage-svg"]');
+    if (!svg || svg === old) return;
+    observer.disconnect();
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => resolve(performance.now() - t0);
+      channel.port2.postMessage(null);
+    });
+  });
+  observer.observe(document.body, { childList: true, subtree: true });
+  const badges = document.querySelectorAll("a.badge-link");
+  const t0 = performance.now();
+  if (pick === "back") {
+    history.back();
+  } else {
     // The badge may be outside the visible part of the drawing: click it from inside the page.
     badges[Math.floor(badges.length / 2)].dispatchEvent(new MouseEvent("click", { bubbles: true, cancelable: true }));
-    return t;
-  });
-  await replaced();
-  const t1 = await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(performance.now()))));
-  expands.push(t1 - t0);
-  await page.evaluate(() => { window.__drawing = document.querySelector('[data-testid="lineage-svg"]'); });
-  await page.goBack();
-  await replaced();
+  }
+}), pick);
+const expands = [];
+const collapses = [];
+// With TRACE=1, Chromium's timeline of the expands is summed by kind of work.
+const trace = process.env.TRACE === "1";
+if (trace) await browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline"] });
+for (let i = 0; i < 8; i++) {
+  expands.push(await expandOnce("badge"));
+  collapses.push(await expandOnce("back"));
+}
+if (trace) {
+  const events = JSON.parse((await browser.stopTracing()).toString()).traceEvents;
+  const sums = new Map();
+  for (const e of events) {
+    if (e.ph !== "X" || !e.dur) continue;
+    const name = e.name === "FunctionCall" || e.name === "EvaluateScript" || e.name === "v8.callFunction" ? "Script" : e.name;
+    if (!["Script", "ParseHTML", "UpdateLayoutTree", "Layout", "Paint", "PrePaint", "Layerize", "Commit", "HitTest", "ResourceReceivedData"].includes(name)) continue;
+    sums.set(name, (sums.get(name) ?? 0) + e.dur / 1000);
+  }
+  console.log("\nTimeline over the expands and collapses (ms, all samples):");
+  for (const [k, v] of [...sums].sort((a, b) => b[1] - a[1])) console.log(`  ${k}: ${v.toFixed(1)}`);
+  const fetches = await page.evaluate(() => performance.getEntriesByType("resource")
+    .filter((r) => r.name.includes("/rpc/"))
+    .map((r) => r.responseEnd - r.startTime));
+  console.log(`  fetches: ${fetches.length}, median ${stats(fetches).median.toFixed(1)} ms`);
 }
 const after = await visible();
-// Pan (pointer drag) and zoom (wheel): time from each event to the next frame.
+// Pan (pointer drag) and zoom (wheel): time from each event to the next paint.
 const frames = await page.evaluate(async () => {
   const svg = document.querySelector('[data-testid="lineage-svg"]');
   const r = svg.getBoundingClientRect();
-  const frame = () => new Promise((res) => requestAnimationFrame(() => res(performance.now())));
+  // The next frame, once painted.
+  const frame = () => new Promise((res) => requestAnimationFrame(() => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => res(performance.now());
+    channel.port2.postMessage(null);
+  }));
   const pan = [];
   const zoom = [];
   let x = r.left + r.width / 2, y = r.top + r.height / 2;
@@ -77,7 +110,8 @@ const frames = await page.evaluate(async () => {
 const row = (label, s) => `| ${label} | ${s.n} | ${s.median.toFixed(1)} ms | ${s.p95.toFixed(1)} ms |`;
 console.log(`\n## Explorer in Chromium (${nodes} visible nodes; ${after} after the expands and collapses)\n`);
 console.log("| interaction | samples | median | p95 |\n|---|---|---|---|");
-console.log(row("expand a node (click to next frame, server layout included)", stats(expands)));
-console.log(row("pan (pointer move to next frame)", stats(frames.pan)));
-console.log(row("zoom (wheel step to next frame)", stats(frames.zoom)));
+console.log(row("expand a node (click to the next paint, server layout included)", stats(expands)));
+console.log(row("collapse it again (Back to the next paint)", stats(collapses)));
+console.log(row("pan (pointer move to the next paint)", stats(frames.pan)));
+console.log(row("zoom (wheel step to the next paint)", stats(frames.zoom)));
 await browser.close();

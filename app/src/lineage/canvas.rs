@@ -224,8 +224,9 @@ impl Drawing {
         let has_path = !self.path_nodes.is_empty();
         let mut out = String::with_capacity(g.edges.len() * 160);
         for e in &g.edges {
-            let on_path = self.path_edges.contains(&(e.from.clone(), e.to.clone()))
-                || self.path_edges.contains(&(e.to.clone(), e.from.clone()));
+            let on_path = has_path
+                && (self.path_edges.contains(&(e.from.clone(), e.to.clone()))
+                    || self.path_edges.contains(&(e.to.clone(), e.from.clone())));
             let touches = self
                 .selected
                 .as_deref()

@@ -38,6 +38,7 @@ pub fn LineagePage() -> impl IntoView {
     let query = use_query_map();
     let url = Memo::new(move |_| query.with(ExplorerUrl::from_query));
     let args = Memo::new(move |_| url.with(|u| u.args.clone()));
+    let has_focus = Memo::new(move |_| url.with(|u| !u.args.focus.is_empty()));
     let graph = Resource::new(
         move || args.get(),
         |a| async move {
@@ -61,13 +62,15 @@ pub fn LineagePage() -> impl IntoView {
                 <a class="button" href="/mesh"><Icon name="domains"/>"Mesh map"</a>
             </div>
         </div>
+        // Only choosing a focus or not rebuilds the page: other changes of the URL redraw the
+        // toolbar, and the drawing stays until the next one is ready (or, for a selection, is
+        // changed in place).
         {move || {
-            let u = url.get();
-            if u.args.focus.is_empty() {
+            if !has_focus.get() {
                 view! { <FocusPicker initial=query.with(|q| q.get("q").unwrap_or_default())/> }.into_any()
             } else {
                 view! {
-                    <Toolbar url=u find=find/>
+                    {move || view! { <Toolbar url=url.get() find=find/> }}
                     <Transition fallback=|| view! { <Skeleton rows=6/> }>
                         {move || Suspend::new(async move {
                             match graph.await {
@@ -199,13 +202,12 @@ fn Explorer(
     selected: Signal<Option<String>>,
     find: RwSignal<String>,
 ) -> impl IntoView {
-    let link = Callback::new(move |(id, kind): (String, LinkKind)| {
-        url.with_untracked(|u| match kind {
-            LinkKind::Select => u.select(&id),
-            LinkKind::Expand => u.toggle_expand(&id),
-            LinkKind::ShowAll => u.show_all(&id),
-        })
-        .href()
+    // A thousand nodes have a thousand selection links: they share all but the node's id.
+    let select_prefix = url.with_untracked(ExplorerUrl::select_prefix);
+    let link = Callback::new(move |(id, kind): (String, LinkKind)| match kind {
+        LinkKind::Select => format!("{select_prefix}{}", encode(&id)),
+        LinkKind::Expand => url.with_untracked(|u| u.toggle_expand(&id).href()),
+        LinkKind::ShowAll => url.with_untracked(|u| u.show_all(&id).href()),
     });
     let count = graph.nodes.iter().filter(|n| n.kind != "more").count();
     let legend = graph.legend.clone();

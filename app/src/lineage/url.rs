@@ -7,14 +7,21 @@ use crate::api::lineage::ExploreArgs;
 
 /// Percent-encodes a query value.
 pub fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(text.len() + 8);
+    for b in text.bytes() {
+        match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
+                out.push(char::from(b));
             }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
+            other => {
+                out.push('%');
+                out.push(char::from(HEX[usize::from(other >> 4)]));
+                out.push(char::from(HEX[usize::from(other & 15)]));
+            }
+        }
+    }
+    out
 }
 
 /// The explorer's whole state.
@@ -114,27 +121,34 @@ impl ExplorerUrl {
         if let Some(m) = a.max_nodes {
             out.push(("max", m.to_string()));
         }
-        if let Some(s) = &self.selected {
-            out.push(("sel", s.clone()));
-        }
         if !self.find.is_empty() {
             out.push(("find", self.find.clone()));
+        }
+        // Last, so that links selecting different nodes share everything before it.
+        if let Some(s) = &self.selected {
+            out.push(("sel", s.clone()));
         }
         out
     }
 
     /// This state as a link to the explorer.
     pub fn href(&self) -> String {
-        let parts: Vec<String> = self
-            .pairs()
-            .into_iter()
-            .map(|(k, v)| format!("{k}={}", encode(&v)))
-            .collect();
-        if parts.is_empty() {
-            String::from("/lineage")
-        } else {
-            format!("/lineage?{}", parts.join("&"))
+        let mut out = String::from("/lineage");
+        for (i, (k, v)) in self.pairs().into_iter().enumerate() {
+            out.push(if i == 0 { '?' } else { '&' });
+            out.push_str(k);
+            out.push('=');
+            out.push_str(&encode(&v));
         }
+        out
+    }
+
+    /// Links that select each of many nodes, sharing everything but the selection: the link for
+    /// a node is the returned prefix followed by [`encode`] of its id.
+    pub fn select_prefix(&self) -> String {
+        let mut out = self.with(|u| u.selected = None).href();
+        out.push_str(if out.contains('?') { "&sel=" } else { "?sel=" });
+        out
     }
 
     /// A copy changed by `f`.
@@ -228,5 +242,23 @@ mod tests {
         );
         assert_eq!(url.show_all("port:a:out").args.unlimited, ["port:a:out"]);
         assert_eq!(parse("").href(), "/lineage");
+    }
+
+    #[test]
+    fn select_links_share_a_prefix() {
+        for query in [
+            "focus=product%3Aa&up=2",
+            "focus=product%3Aa&find=ord&sel=product%3Ab",
+            "",
+        ] {
+            let url = parse(query);
+            let id = "port:orders:v1 out";
+            let link = format!("{}{}", url.select_prefix(), encode(id));
+            assert_eq!(
+                parse(link.split_once('?').map_or("", |(_, q)| q)),
+                url.select(id)
+            );
+        }
+        assert_eq!(encode("a:b/c d~é"), "a%3Ab%2Fc%20d~%C3%A9");
     }
 }
