@@ -2,8 +2,10 @@
 // with about a thousand visible nodes in Debian's Chromium and measures, in the page:
 //  - expand: from clicking a node's "+N" badge to the first paint after the new graph is in the
 //    DOM (server layout, transfer and rendering included), and collapse (Back) the same way;
+//  - fit: from pressing "0" (the whole drawing in view, every node drawn) to the paint;
 //  - pan and zoom: from a pointer move (or wheel step) to the next paint, over many steps.
-// Prints a Markdown table. BASE_URL and FOCUS come from `cargo xtask bench browser`.
+// Prints a Markdown table. BASE_URL, FOCUS, UP and DOWN come from `cargo xtask bench browser`;
+// TRACE=1 also prints Chromium's timeline summed by kind of work.
 import { chromium } from "playwright-core";
 
 const base = process.env.BASE_URL ?? "http://127.0.0.1:3000";
@@ -13,8 +15,8 @@ const browser = await chromium.launch({
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 });
 const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-const depth = process.env.DEPTH ?? "3";
-const url = `${base}/lineage?focus=${encodeURIComponent(focus)}&up=${depth}&down=${depth}&fan=1000&max=5000`;
+const [up, down] = [process.env.UP ?? "3", process.env.DOWN ?? "3"];
+const url = `${base}/lineage?focus=${encodeURIComponent(focus)}&up=${up}&down=${down}&fan=1000&max=5000`;
 await page.goto(url, { waitUntil: "networkidle" });
 await page.waitForSelector('body[data-hydrated="true"]', { timeout: 60000 });
 const visible = async () => parseInt((await page.getByTestId("node-count").innerText()).split(" ")[0], 10);
@@ -27,14 +29,16 @@ const stats = (xs) => {
 };
 
 // Expand and collapse a node with hidden neighbours, several times, timed inside the page: from
-// the click on a "+N" badge to the first paint after the new drawing (a new <svg>) is in the DOM
-// (the server's layout, the transfer, decoding and rendering included). A frame callback followed
-// by a message runs after that frame is painted.
+// the click on a "+N" badge to the first paint after the new drawing is in the DOM (the server's
+// layout, the transfer, decoding and rendering included). The drawing's nodes are written anew
+// when a new layout arrives, so the end is when the first drawn node is a new element. A frame
+// callback followed by a message runs after that frame is painted.
 const expandOnce = (pick) => page.evaluate((pick) => new Promise((resolve) => {
-  const old = document.querySelector('[data-testid="lineage-svg"]');
+  const first = () => document.querySelector('[data-testid="lineage-svg"] g.nodes')?.firstElementChild;
+  const old = first();
   const observer = new MutationObserver(() => {
-    const svg = document.querySelector('[data-testid="lineage-svg"]');
-    if (!svg || svg === old) return;
+    const now = first();
+    if (!now || now === old) return;
     observer.disconnect();
     requestAnimationFrame(() => {
       const channel = new MessageChannel();
@@ -60,6 +64,36 @@ if (trace) await browser.startTracing(page, { categories: ["devtools.timeline", 
 for (let i = 0; i < 8; i++) {
   expands.push(await expandOnce("badge"));
   collapses.push(await expandOnce("back"));
+}
+// Fit the whole drawing in view ("0"): every node is then drawn (labels too small to read are
+// left out), the most the browser has to draw at once. Timed from the key press to the paint.
+const drawn = () => page.evaluate(() => document.querySelectorAll('[data-testid="lineage-svg"] g.lnode').length);
+const nearView = await drawn();
+const fitOnce = () => page.evaluate(() => new Promise((resolve) => {
+  const canvas = document.querySelector(".lineage-canvas");
+  const old = document.querySelector('[data-testid="lineage-svg"] g.nodes')?.firstElementChild;
+  const observer = new MutationObserver(() => {
+    const now = document.querySelector('[data-testid="lineage-svg"] g.nodes')?.firstElementChild;
+    if (!now || now === old) return;
+    observer.disconnect();
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => resolve(performance.now() - t0);
+      channel.port2.postMessage(null);
+    });
+  });
+  observer.observe(canvas, { childList: true, subtree: true });
+  const t0 = performance.now();
+  canvas.dispatchEvent(new KeyboardEvent("keydown", { key: "0", bubbles: true, cancelable: true }));
+}));
+const fits = [];
+let allDrawn = 0;
+for (let i = 0; i < 5; i++) {
+  fits.push(await fitOnce());
+  allDrawn = await drawn();
+  // Back to a view around one node: a new drawing starts there.
+  await expandOnce("badge");
+  await expandOnce("back");
 }
 if (trace) {
   const events = JSON.parse((await browser.stopTracing()).toString()).traceEvents;
@@ -108,10 +142,11 @@ const frames = await page.evaluate(async () => {
 });
 
 const row = (label, s) => `| ${label} | ${s.n} | ${s.median.toFixed(1)} ms | ${s.p95.toFixed(1)} ms |`;
-console.log(`\n## Explorer in Chromium (${nodes} visible nodes; ${after} after the expands and collapses)\n`);
+console.log(`\n## Explorer in Chromium (${nodes} nodes in the view; ${after} after the expands and collapses; ${nearView} near the starting view in the DOM)\n`);
 console.log("| interaction | samples | median | p95 |\n|---|---|---|---|");
 console.log(row("expand a node (click to the next paint, server layout included)", stats(expands)));
 console.log(row("collapse it again (Back to the next paint)", stats(collapses)));
+console.log(row(`fit the whole drawing in view (${allDrawn} nodes drawn)`, stats(fits)));
 console.log(row("pan (pointer move to the next paint)", stats(frames.pan)));
 console.log(row("zoom (wheel step to the next paint)", stats(frames.zoom)));
 await browser.close();

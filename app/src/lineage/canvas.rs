@@ -51,6 +51,66 @@ impl ViewBox {
     }
 }
 
+/// The part of the drawing that is in the DOM: the view and one view's size around it, so that
+/// panning does not reach its edge at once. A thousand nodes spread over a drawing many screens
+/// tall are mostly off screen; only those near the view cost the browser parsing, layout and
+/// paint, and moving out of the region draws the next one.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Region {
+    x0: f64,
+    y0: f64,
+    x1: f64,
+    y1: f64,
+}
+
+impl Region {
+    pub fn around(v: &ViewBox) -> Region {
+        Region {
+            x0: v.x - v.w,
+            y0: v.y - v.h,
+            x1: v.x + 2.0 * v.w,
+            y1: v.y + 2.0 * v.h,
+        }
+    }
+
+    /// Whether the view still fits, and the region is not much larger than it (after zooming
+    /// in, a smaller region keeps the DOM small).
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    fn holds(&self, v: &ViewBox) -> bool {
+        v.x >= self.x0
+            && v.y >= self.y0
+            && v.x + v.w <= self.x1
+            && v.y + v.h <= self.y1
+            && self.x1 - self.x0 <= 6.0 * v.w
+    }
+
+    fn meets(&self, x0: f64, y0: f64, x1: f64, y1: f64) -> bool {
+        x1 >= self.x0 && x0 <= self.x1 && y1 >= self.y0 && y0 <= self.y1
+    }
+
+    fn node(&self, n: &GraphNodeView) -> bool {
+        self.meets(
+            n.x - n.width / 2.0 - 16.0,
+            n.y - n.height / 2.0,
+            n.x + n.width / 2.0 + 16.0,
+            n.y + n.height / 2.0,
+        )
+    }
+
+    fn edge(&self, points: &[(f64, f64)]) -> bool {
+        let (mut x0, mut y0, mut x1, mut y1) = (
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        );
+        for &(x, y) in points {
+            (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+        }
+        self.meets(x0, y0, x1, y1)
+    }
+}
+
 /// Where the picture starts: the whole drawing when it stays readable (at least 55 % scale),
 /// else the highlighted path when there is one, else a window around `centre` (the selected node
 /// or the focus). `width` and `height` are the expected size of the element in pixels.
@@ -220,10 +280,10 @@ struct Drawing {
 }
 
 impl Drawing {
-    fn edges(&self, g: &LineageGraphView) -> String {
+    fn edges(&self, g: &LineageGraphView, region: &Region) -> String {
         let has_path = !self.path_nodes.is_empty();
         let mut out = String::with_capacity(g.edges.len() * 160);
-        for e in &g.edges {
+        for e in g.edges.iter().filter(|e| region.edge(&e.points)) {
             let on_path = has_path
                 && (self.path_edges.contains(&(e.from.clone(), e.to.clone()))
                     || self.path_edges.contains(&(e.to.clone(), e.from.clone())));
@@ -250,10 +310,15 @@ impl Drawing {
         out
     }
 
-    fn nodes(&self, g: &LineageGraphView, link: &Callback<(String, LinkKind), String>) -> String {
+    fn nodes(
+        &self,
+        g: &LineageGraphView,
+        region: &Region,
+        link: &Callback<(String, LinkKind), String>,
+    ) -> String {
         let has_path = !self.path_nodes.is_empty();
         let mut out = String::with_capacity(g.nodes.len() * 700);
-        for n in &g.nodes {
+        for n in g.nodes.iter().filter(|n| region.node(n)) {
             let (x0, y0) = (n.x - n.width / 2.0, n.y - n.height / 2.0);
             let id = esc(&n.id);
             if n.kind == "more" {
@@ -398,27 +463,25 @@ pub fn GraphCanvas(
 
     #[cfg(feature = "hydrate")]
     let navigate = leptos_router::hooks::use_navigate();
-    // Once in the browser, the viewBox takes the element's proportions, so that a pixel is the
-    // same distance across and down.
+    // The element's width in pixels, as last measured (measured only while handling input, when
+    // reading it costs nothing; reading it right after drawing would force a second layout).
+    #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
+    let pixel_width = StoredValue::new(if compact { 760.0 } else { 860.0 });
+    // Drawing units per pixel and the drawing point at the element's top-left corner. The
+    // viewBox keeps its own proportions: `meet` fits it inside the element and centres it.
     #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        if let Some(svg) = svg_ref.get() {
-            let r = svg.get_bounding_client_rect();
-            if r.width() > 0.0 {
-                vb.update(|v| {
-                    let h = v.w * r.height() / r.width();
-                    v.y += (v.h - h) / 2.0;
-                    v.h = h;
-                });
-            }
-        }
-    });
-    // Pixels to drawing units, and the element's corner.
-    #[cfg(feature = "hydrate")]
-    let metrics = move || -> Option<(f64, f64, f64)> {
+    let metrics = move || -> Option<(f64, f64, f64, f64, f64)> {
         let svg = svg_ref.get_untracked()?;
         let r = svg.get_bounding_client_rect();
-        (r.width() > 0.0).then(|| (vb.get_untracked().w / r.width(), r.left(), r.top()))
+        if r.width() <= 0.0 || r.height() <= 0.0 {
+            return None;
+        }
+        pixel_width.set_value(r.width());
+        let v = vb.get_untracked();
+        let scale = (v.w / r.width()).max(v.h / r.height());
+        let x0 = v.x - (r.width() * scale - v.w) / 2.0;
+        let y0 = v.y - (r.height() * scale - v.h) / 2.0;
+        Some((scale, x0, y0, r.left(), r.top()))
     };
 
     let on_pointer_down = move |ev: leptos::ev::PointerEvent| {
@@ -438,7 +501,7 @@ pub fn GraphCanvas(
     };
     let on_pointer_move = move |ev: leptos::ev::PointerEvent| {
         #[cfg(feature = "hydrate")]
-        if let (Some((sx, sy, from)), Some((scale, _, _))) = (drag.get_value(), metrics()) {
+        if let (Some((sx, sy, from)), Some((scale, ..))) = (drag.get_value(), metrics()) {
             let (dx, dy) = (f64::from(ev.client_x()) - sx, f64::from(ev.client_y()) - sy);
             if dx.abs() + dy.abs() > 4.0 {
                 moved.set_value(true);
@@ -455,12 +518,12 @@ pub fn GraphCanvas(
     let on_pointer_up = move |_| drag.set_value(None);
     let on_wheel = move |ev: leptos::ev::WheelEvent| {
         #[cfg(feature = "hydrate")]
-        if let Some((scale, left, top)) = metrics() {
+        if let Some((scale, x0, y0, left, top)) = metrics() {
             ev.prevent_default();
             let v = vb.get_untracked();
             let (cx, cy) = (
-                v.x + (f64::from(ev.client_x()) - left) * scale,
-                v.y + (f64::from(ev.client_y()) - top) * scale,
+                x0 + (f64::from(ev.client_x()) - left) * scale,
+                y0 + (f64::from(ev.client_y()) - top) * scale,
             );
             vb.set(v.zoom((ev.delta_y() * 0.0015).exp().clamp(0.5, 2.0), cx, cy));
         }
@@ -593,7 +656,7 @@ pub fn GraphCanvas(
         });
     });
 
-    let initial = Drawing {
+    let drawing = Drawing {
         selected: selected.get_untracked(),
         find: find.get_untracked().trim().to_lowercase(),
         focus,
@@ -601,8 +664,13 @@ pub fn GraphCanvas(
         path_edges,
         colours,
     };
-    let edges = initial.edges(&graph);
-    let nodes = initial.nodes(&graph, &link);
+    let region = Region::around(&start);
+    let markup = RwSignal::new((
+        drawing.edges(&graph, &region),
+        drawing.nodes(&graph, &region, &link),
+    ));
+    // Too small to read: the labels are left out of layout and paint.
+    let far = move || vb.with(|v| v.w / pixel_width.get_value() > 2.2);
     let groups = graph
         .groups
         .iter()
@@ -616,13 +684,40 @@ pub fn GraphCanvas(
         })
         .collect_view();
 
+    // Panning or zooming out of the drawn region draws the region around the new view, with the
+    // selection and matches as they are now.
+    #[cfg(feature = "hydrate")]
+    {
+        let graph = StoredValue::new(graph.clone());
+        let drawing = StoredValue::new(drawing);
+        let region = StoredValue::new(region);
+        Effect::new(move |_| {
+            let v = vb.get();
+            if region.with_value(|r| r.holds(&v)) {
+                return;
+            }
+            let next = Region::around(&v);
+            region.set_value(next);
+            drawing.update_value(|d| {
+                d.selected = selected.get_untracked();
+                d.find = find.get_untracked().trim().to_lowercase();
+            });
+            let drawn = graph.with_value(|g| {
+                drawing.with_value(|d| (d.edges(g, &next), d.nodes(g, &next, &link)))
+            });
+            markup.set(drawn);
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = drawing;
+
     let fit_button = fit;
     view! {
         <div class="lineage-canvas" class:compact=compact style=format!("height:{height}px")
             tabindex="0" role="application"
             aria-label="Lineage graph. Drag or use the arrow keys to pan, the wheel or + and - to zoom, 0 to fit; Tab moves between nodes."
             on:keydown=on_key>
-            <svg node_ref=svg_ref class="lineage-svg" viewBox=move || vb.get().attr() preserveAspectRatio="xMidYMid meet"
+            <svg node_ref=svg_ref class="lineage-svg" class:far=far viewBox=move || vb.get().attr() preserveAspectRatio="xMidYMid meet"
                 on:click=on_click on:pointerdown=on_pointer_down on:pointermove=on_pointer_move on:pointerup=on_pointer_up on:pointerleave=on_pointer_up
                 on:wheel=on_wheel data-testid="lineage-svg">
                 <defs>
@@ -631,8 +726,8 @@ pub fn GraphCanvas(
                     </marker>
                 </defs>
                 <g class="lanes">{groups}</g>
-                <g class="edges" inner_html=edges></g>
-                <g class="nodes" inner_html=nodes></g>
+                <g class="edges" inner_html=move || markup.with(|m| m.0.clone())></g>
+                <g class="nodes" inner_html=move || markup.with(|m| m.1.clone())></g>
             </svg>
             {(!compact).then(|| view! {
                 <div class="canvas-controls" role="group" aria-label="Zoom">
@@ -642,5 +737,53 @@ pub fn GraphCanvas(
                 </div>
             })}
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(id: &str, x: f64, y: f64) -> GraphNodeView {
+        GraphNodeView {
+            id: id.to_owned(),
+            kind: String::from("product"),
+            label: id.to_owned(),
+            domain: None,
+            team: None,
+            status: None,
+            subtype: None,
+            depth: 0,
+            hidden_upstream: 0,
+            hidden_downstream: 0,
+            x,
+            y,
+            width: 150.0,
+            height: 44.0,
+            more_of: None,
+            more_count: 0,
+            href: None,
+        }
+    }
+
+    #[test]
+    fn only_the_region_around_the_view_is_drawn() {
+        let view = ViewBox {
+            x: 0.0,
+            y: 0.0,
+            w: 1000.0,
+            h: 600.0,
+        };
+        let region = Region::around(&view);
+        assert!(region.node(&node("in view", 500.0, 300.0)));
+        assert!(region.node(&node("a view below", 500.0, 1100.0)));
+        assert!(!region.node(&node("far below", 500.0, 5000.0)));
+        // An edge is drawn when its bounding box meets the region, even with both ends outside.
+        assert!(region.edge(&[(-3000.0, 300.0), (4000.0, 300.0)]));
+        assert!(!region.edge(&[(5000.0, 0.0), (6000.0, 10.0)]));
+        // Panning within the region keeps it; leaving it, or zooming far in, draws a new one.
+        assert!(region.holds(&view.pan(900.0, 500.0)));
+        assert!(!region.holds(&view.pan(1100.0, 0.0)));
+        assert!(!region.holds(&view.zoom(0.1, 500.0, 300.0)));
     }
 }
