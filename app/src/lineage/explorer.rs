@@ -203,9 +203,9 @@ fn Explorer(
     find: RwSignal<String>,
 ) -> impl IntoView {
     // A thousand nodes have a thousand selection links: they share all but the node's id.
-    let select_prefix = url.with_untracked(ExplorerUrl::select_prefix);
+    let select_prefix = Memo::new(move |_| url.with(ExplorerUrl::select_prefix));
     let link = Callback::new(move |(id, kind): (String, LinkKind)| match kind {
-        LinkKind::Select => format!("{select_prefix}{}", encode(&id)),
+        LinkKind::Select => select_prefix.with_untracked(|p| format!("{p}{}", encode(&id))),
         LinkKind::Expand => url.with_untracked(|u| u.toggle_expand(&id).href()),
         LinkKind::ShowAll => url.with_untracked(|u| u.show_all(&id).href()),
     });
