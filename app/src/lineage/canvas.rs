@@ -241,8 +241,10 @@ pub fn svg_link<C: IntoView + 'static>(
         .child(children)
 }
 
-fn clip(text: &str, width: f64) -> String {
-    let max = ((width - 26.0) / 6.8).max(4.0) as usize;
+/// Text cut to the room it has: `room` pixels, at about `per_char` pixels a character (measured
+/// on DejaVu Sans, the widest of the usual fallbacks, so that text never runs into a badge).
+fn clip(text: &str, room: f64, per_char: f64) -> String {
+    let max = (room / per_char).max(4.0) as usize;
     if text.chars().count() <= max {
         text.to_owned()
     } else {
@@ -373,6 +375,8 @@ impl Drawing {
                     .unwrap_or_default()
             );
             let tall = n.height >= 40.0;
+            // The text starts after the stripe and stops short of a "+N" badge on the right.
+            let room = n.width - 26.0 - if n.hidden_downstream > 0 { 14.0 } else { 0.0 };
             let label_y = if tall { 19.0 } else { n.height / 2.0 + 4.0 };
             out.push_str(&format!(
                 "<g class=\"{classes}\" transform=\"translate({x0:.1},{y0:.1})\" style=\"--domain:{}\" data-node=\"{id}\" data-label=\"{}\">\
@@ -383,14 +387,14 @@ impl Drawing {
                 esc(&label_lower),
                 esc(&link.run((n.id.clone(), LinkKind::Select))),
                 esc(&title),
-                esc(&clip(&n.label, n.width)),
+                esc(&clip(&n.label, room, 8.0)),
                 w = n.width,
                 h = n.height,
             ));
             if tall {
                 out.push_str(&format!(
                     "<text class=\"lnode-sub\" x=\"14\" y=\"34\">{}</text>",
-                    esc(&clip(&subtitle(n), n.width))
+                    esc(&clip(&subtitle(n), room, 6.6))
                 ));
             }
             out.push_str(&format!("<title>{}</title></a>", esc(&title)));
