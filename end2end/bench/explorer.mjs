@@ -31,9 +31,10 @@ const stats = (xs) => {
 // Expand and collapse a node with hidden neighbours, several times, timed inside the page: from
 // the click on a "+N" badge to the first paint after the new drawing is in the DOM (the server's
 // layout, the transfer, decoding and rendering included). The drawing's nodes are written anew
-// when a new layout arrives, so the end is when the first drawn node is a new element. A frame
-// callback followed by a message runs after that frame is painted.
-const expandOnce = (pick) => page.evaluate((pick) => new Promise((resolve) => {
+// when a new layout arrives or the view leaves the drawn region, so the end is when the first
+// drawn node is a new element. A frame callback followed by a message runs after that frame is
+// painted. `action` is "badge" (expand), "back" (collapse) or "fit" (press "0").
+const redraw = (action) => page.evaluate((action) => new Promise((resolve) => {
   const first = () => document.querySelector('[data-testid="lineage-svg"] g.nodes')?.firstElementChild;
   const old = first();
   const observer = new MutationObserver(() => {
@@ -48,52 +49,38 @@ const expandOnce = (pick) => page.evaluate((pick) => new Promise((resolve) => {
   });
   observer.observe(document.body, { childList: true, subtree: true });
   const badges = document.querySelectorAll("a.badge-link");
+  const canvas = document.querySelector(".lineage-canvas");
   const t0 = performance.now();
-  if (pick === "back") {
+  if (action === "back") {
     history.back();
+  } else if (action === "fit") {
+    canvas.dispatchEvent(new KeyboardEvent("keydown", { key: "0", bubbles: true, cancelable: true }));
   } else {
     // The badge may be outside the visible part of the drawing: click it from inside the page.
     badges[Math.floor(badges.length / 2)].dispatchEvent(new MouseEvent("click", { bubbles: true, cancelable: true }));
   }
-}), pick);
+}), action);
 const expands = [];
 const collapses = [];
 // With TRACE=1, Chromium's timeline of the expands is summed by kind of work.
 const trace = process.env.TRACE === "1";
 if (trace) await browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline"] });
 for (let i = 0; i < 8; i++) {
-  expands.push(await expandOnce("badge"));
-  collapses.push(await expandOnce("back"));
+  expands.push(await redraw("badge"));
+  collapses.push(await redraw("back"));
 }
 // Fit the whole drawing in view ("0"): every node is then drawn (labels too small to read are
 // left out), the most the browser has to draw at once. Timed from the key press to the paint.
 const drawn = () => page.evaluate(() => document.querySelectorAll('[data-testid="lineage-svg"] g.lnode').length);
 const nearView = await drawn();
-const fitOnce = () => page.evaluate(() => new Promise((resolve) => {
-  const canvas = document.querySelector(".lineage-canvas");
-  const old = document.querySelector('[data-testid="lineage-svg"] g.nodes')?.firstElementChild;
-  const observer = new MutationObserver(() => {
-    const now = document.querySelector('[data-testid="lineage-svg"] g.nodes')?.firstElementChild;
-    if (!now || now === old) return;
-    observer.disconnect();
-    requestAnimationFrame(() => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => resolve(performance.now() - t0);
-      channel.port2.postMessage(null);
-    });
-  });
-  observer.observe(canvas, { childList: true, subtree: true });
-  const t0 = performance.now();
-  canvas.dispatchEvent(new KeyboardEvent("keydown", { key: "0", bubbles: true, cancelable: true }));
-}));
 const fits = [];
 let allDrawn = 0;
 for (let i = 0; i < 5; i++) {
-  fits.push(await fitOnce());
+  fits.push(await redraw("fit"));
   allDrawn = await drawn();
   // Back to a view around one node: a new drawing starts there.
-  await expandOnce("badge");
-  await expandOnce("back");
+  await redraw("badge");
+  await redraw("back");
 }
 if (trace) {
   const events = JSON.parse((await browser.stopTracing()).toString()).traceEvents;
