@@ -88,7 +88,7 @@ fn values(rows: usize, width: usize) -> String {
 const CHUNK: usize = 400;
 
 /// `(a = $1 AND b = $2) OR …` for `pairs` pairs, numbered from `$first`.
-fn pairs_condition(a: &str, b: &str, pairs: usize, first: usize) -> String {
+pub(super) fn pairs_condition(a: &str, b: &str, pairs: usize, first: usize) -> String {
     (0..pairs)
         .map(|i| {
             format!(

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
+use super::ingest::pairs_condition;
 use super::{
     ColumnLineageRecord, ColumnLineageRow, DatasetKey, DatasetRecord, JobIoRecord, JobRecord,
     NamespaceRecord, ObservationRecord, RunRecord,
@@ -14,6 +15,37 @@ use crate::{Result, Store, StoreError};
 
 fn key(namespace: String, name: String) -> DatasetKey {
     DatasetKey { namespace, name }
+}
+
+/// Jobs (rows of `namespace, name, job_type, latest_state`) with their inputs and outputs (rows
+/// of `ol_job_io`), in job order.
+fn job_io_records(
+    jobs: &[AnyRow],
+    io: Vec<(String, String, String, String, String)>,
+) -> Result<Vec<JobIoRecord>> {
+    let mut by_job: BTreeMap<(String, String), JobIoRecord> = BTreeMap::new();
+    for row in jobs {
+        let record = JobIoRecord {
+            namespace: row.try_get("namespace")?,
+            name: row.try_get("name")?,
+            job_type: row.try_get("job_type")?,
+            latest_state: row.try_get("latest_state")?,
+            inputs: Vec::new(),
+            outputs: Vec::new(),
+        };
+        by_job.insert((record.namespace.clone(), record.name.clone()), record);
+    }
+    for (jns, jname, direction, dns, dname) in io {
+        if let Some(job) = by_job.get_mut(&(jns, jname)) {
+            let k = key(dns, dname);
+            if direction == "input" {
+                job.inputs.push(k);
+            } else {
+                job.outputs.push(k);
+            }
+        }
+    }
+    Ok(by_job.into_values().collect())
 }
 
 fn dataset(row: &AnyRow) -> Result<DatasetRecord, sqlx::Error> {
@@ -132,51 +164,17 @@ impl Store {
         .bind(name)
         .fetch_all(&self.pool)
         .await?;
-        let mut by_job: BTreeMap<(String, String), JobIoRecord> = BTreeMap::new();
-        for row in &jobs {
-            let record = JobIoRecord {
-                namespace: row.try_get("namespace")?,
-                name: row.try_get("name")?,
-                job_type: row.try_get("job_type")?,
-                latest_state: row.try_get("latest_state")?,
-                inputs: Vec::new(),
-                outputs: Vec::new(),
-            };
-            by_job.insert((record.namespace.clone(), record.name.clone()), record);
-        }
-        for (jns, jname, direction, dns, dname) in io {
-            if let Some(job) = by_job.get_mut(&(jns, jname)) {
-                let k = key(dns, dname);
-                if direction == "input" {
-                    job.inputs.push(k);
-                } else {
-                    job.outputs.push(k);
-                }
-            }
-        }
-        Ok(by_job.into_values().collect())
+        job_io_records(&jobs, io)
     }
 
     /// Several jobs with their inputs and outputs, in few queries (after a batch of events).
     pub async fn lineage_job_io_many(&self, jobs: &[(String, String)]) -> Result<Vec<JobIoRecord>> {
         let mut out = Vec::with_capacity(jobs.len());
         for chunk in jobs.chunks(200) {
-            let cond = |prefix: &str| -> String {
-                (0..chunk.len())
-                    .map(|i| {
-                        format!(
-                            "({prefix}namespace = ${} AND {prefix}name = ${})",
-                            2 * i + 1,
-                            2 * i + 2
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" OR ")
-            };
             let sql = format!(
                 "SELECT j.namespace, j.name, j.job_type, r.state AS latest_state FROM ol_jobs j \
                  LEFT JOIN ol_runs r ON r.run_id = j.latest_run_id WHERE {}",
-                cond("j.")
+                pairs_condition("j.namespace", "j.name", chunk.len(), 1)
             );
             let mut q = sqlx::query(AssertSqlSafe(sql));
             for (ns, name) in chunk {
@@ -186,7 +184,7 @@ impl Store {
             let sql = format!(
                 "SELECT job_namespace, job_name, direction, namespace, name FROM ol_job_io WHERE {} \
                  ORDER BY job_namespace, job_name, direction, namespace, name",
-                cond("job_")
+                pairs_condition("job_namespace", "job_name", chunk.len(), 1)
             );
             let mut q =
                 sqlx::query_as::<_, (String, String, String, String, String)>(AssertSqlSafe(sql));
@@ -194,29 +192,7 @@ impl Store {
                 q = q.bind(ns).bind(name);
             }
             let io = q.fetch_all(&self.pool).await?;
-            let mut by_job: BTreeMap<(String, String), JobIoRecord> = BTreeMap::new();
-            for row in &rows {
-                let record = JobIoRecord {
-                    namespace: row.try_get("namespace")?,
-                    name: row.try_get("name")?,
-                    job_type: row.try_get("job_type")?,
-                    latest_state: row.try_get("latest_state")?,
-                    inputs: Vec::new(),
-                    outputs: Vec::new(),
-                };
-                by_job.insert((record.namespace.clone(), record.name.clone()), record);
-            }
-            for (jns, jname, direction, dns, dname) in io {
-                if let Some(job) = by_job.get_mut(&(jns, jname)) {
-                    let k = key(dns, dname);
-                    if direction == "input" {
-                        job.inputs.push(k);
-                    } else {
-                        job.outputs.push(k);
-                    }
-                }
-            }
-            out.extend(by_job.into_values());
+            out.extend(job_io_records(&rows, io)?);
         }
         Ok(out)
     }
