@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::setup::{Needs, setup};
-use crate::util::{Result, exists, free_port, http_ok, output, run};
+use crate::util::{Result, exists, free_port, http_ok, output, run, scratch};
 
 pub fn bench(args: &[String]) -> Result {
     let which = args.first().map(String::as_str).unwrap_or("all");
@@ -96,8 +96,7 @@ fn http() -> Result {
         &[],
     )?;
     let binary = "target/release/meshwork";
-    let scratch = std::env::temp_dir().join(format!("meshwork-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
+    let scratch = scratch("bench")?;
     let data = scratch.join("data").display().to_string();
     run(binary, &["demo", "--data-dir", &data], &[])?;
 

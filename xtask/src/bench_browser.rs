@@ -3,7 +3,7 @@
 //! page by `end2end/bench/explorer.mjs`.
 
 use crate::setup::{Needs, setup};
-use crate::util::{Result, free_port, run, run_in, start_server};
+use crate::util::{Result, free_port, run, run_in, scratch, start_server};
 
 const PRODUCTS: usize = 10_000;
 const INPUTS: f64 = 2.5;
@@ -18,9 +18,7 @@ pub fn bench_browser() -> Result {
         &["leptos", "build", "--release", "--precompress"],
         &[],
     )?;
-    let scratch = std::env::temp_dir().join(format!("meshwork-browser-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&scratch);
-    std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
+    let scratch = scratch("browser")?;
     let data = scratch.join("data").display().to_string();
     let (products, inputs) = (PRODUCTS.to_string(), INPUTS.to_string());
     run(

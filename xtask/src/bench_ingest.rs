@@ -3,7 +3,7 @@
 //! dataset and writing another, with a schema facet — as fast as Meshwork acknowledges them.
 //! Every acknowledged event is on disk (group commit), so events/s is what survives a crash.
 
-use crate::util::{Result, exists, free_port, output, run, start_server};
+use crate::util::{Result, build_server, exists, free_port, output, run, scratch, start_server};
 
 const SCRIPT: &str = r#"
 -- Distinct OpenLineage RunEvents: a fresh run id each, 200 jobs, 400 datasets.
@@ -58,21 +58,8 @@ pub fn bench_ingest() -> Result {
     if !exists("/usr/bin/wrk") {
         run("apt-get", &["install", "-y", "wrk"], &[])?;
     }
-    run(
-        "cargo",
-        &[
-            "build",
-            "--release",
-            "--package",
-            "server",
-            "--bin",
-            "meshwork",
-        ],
-        &[],
-    )?;
-    let scratch = std::env::temp_dir().join(format!("meshwork-ingest-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&scratch);
-    std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
+    build_server()?;
+    let scratch = scratch("ingest")?;
     let script = scratch.join("events.lua");
     std::fs::write(&script, SCRIPT).map_err(|e| e.to_string())?;
     let token = "bench-admin-token";

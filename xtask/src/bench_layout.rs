@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::process::Command;
 use std::time::Instant;
 
-use crate::util::{Result, exists, run, run_in};
+use crate::util::{Result, build_server, exists, run, run_in, scratch};
 
 const SIZES: &[usize] = &[100, 1_000, 5_000];
 /// How long an engine may take on one graph before it is stopped (and reported as such).
@@ -113,20 +113,8 @@ pub fn bench_layout() -> Result {
             &[],
         )?;
     }
-    run(
-        "cargo",
-        &[
-            "build",
-            "--release",
-            "--package",
-            "server",
-            "--bin",
-            "meshwork",
-        ],
-        &[],
-    )?;
-    let dir = std::env::temp_dir().join(format!("meshwork-layout-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    build_server()?;
+    let dir = scratch("layout")?;
     let dot_version = crate::util::output("dot", &["-V"]).unwrap_or_default();
     println!("\n## Layout: Meshwork, Graphviz dot, dagre, elkjs\n");
     println!(

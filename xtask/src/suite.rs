@@ -4,7 +4,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
 use crate::setup::{Needs, setup};
-use crate::util::{Result, free_port, output, run, run_in, start_server};
+use crate::util::{Result, free_port, output, run, run_in, scratch, start_server};
 
 pub fn test(args: &[String]) -> Result {
     let started = Instant::now();
@@ -63,9 +63,7 @@ pub fn test(args: &[String]) -> Result {
         &[],
     )?;
     let binary = "target/release/meshwork";
-    let scratch = std::env::temp_dir().join(format!("meshwork-suite-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&scratch);
-    std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
+    let scratch = scratch("suite")?;
     let dir = |name: &str| scratch.join(name).display().to_string();
     let admin_token = format!("suite-{}", std::process::id());
 

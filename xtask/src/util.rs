@@ -39,6 +39,31 @@ pub fn output(program: &str, args: &[&str]) -> Option<String> {
         .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
 
+/// A fresh scratch directory under the system's temporary directory, named for `what` and this
+/// process.
+pub fn scratch(what: &str) -> Result<std::path::PathBuf> {
+    let dir = std::env::temp_dir().join(format!("meshwork-{what}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    Ok(dir)
+}
+
+/// The release `meshwork` binary without the UI's WASM (for benchmarks of the server alone).
+pub fn build_server() -> Result {
+    run(
+        "cargo",
+        &[
+            "build",
+            "--release",
+            "--package",
+            "server",
+            "--bin",
+            "meshwork",
+        ],
+        &[],
+    )
+}
+
 pub fn exists(path: &str) -> bool {
     Path::new(path).exists()
 }
