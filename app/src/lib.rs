@@ -7,15 +7,17 @@ pub mod api;
 pub mod components;
 pub mod error;
 pub mod lineage;
+pub mod markup;
 pub mod pages;
 pub mod time;
 pub mod wizard;
 
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{Link, Meta, MetaTags, Stylesheet, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
+use crate::components::head::DocumentTitle;
 use crate::components::layout::Layout;
 use crate::pages::{catalog, directory, not_found, product, signin, tokens};
 
@@ -31,7 +33,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 // Apply the saved theme before the first paint, so dark mode never flashes white.
-                <script>
+                <script nonce=use_nonce()>
                     "try{var t=localStorage.getItem('meshwork-theme');if(t)document.documentElement.dataset.theme=t}catch(e){}"
                 </script>
                 <AutoReload options=options.clone()/>
@@ -63,7 +65,7 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="meshwork" href="/pkg/meshwork.css"/>
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>
         <Meta name="description" content="Meshwork: the self-serve data mesh workbench"/>
-        <Title formatter=|title: String| if title.is_empty() { String::from("Meshwork") } else { format!("{title} · Meshwork") }/>
+        <DocumentTitle/>
         <Router>
             <Layout>
                 <Routes fallback=not_found::NotFound>

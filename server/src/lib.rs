@@ -9,6 +9,7 @@ pub mod auth;
 pub mod cli;
 pub mod compat;
 pub mod config;
+pub mod csp;
 pub mod error;
 pub mod extract;
 pub mod marquez;

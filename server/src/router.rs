@@ -1,6 +1,7 @@
 //! Every route of the server on one screen: the REST API, the compatibility API, health probes,
 //! the sign-in form posts, and the Leptos pages and server functions.
 
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
@@ -18,7 +19,7 @@ use crate::api::{audit, contracts, directory, drafts, health, lineage, products,
 use crate::error::{HttpError, api_not_found, method_not_allowed};
 use crate::extract::BODY_LIMIT;
 use crate::state::AppState;
-use crate::{auth, compat, marquez, openapi};
+use crate::{auth, compat, csp, marquez, openapi};
 
 /// The whole application. Tests call this and drive it with `oneshot`, without a socket.
 pub fn app(state: AppState) -> Router {
@@ -146,7 +147,12 @@ pub fn app(state: AppState) -> Router {
 
     let leptos_options = state.leptos_options.clone();
     let workbench = state.workbench.clone();
-    let routes = generate_route_list(app::App);
+    let routes = route_list();
+    // What every page render and server function gets: the use cases and the request's nonce.
+    let context = move || {
+        provide_context(workbench.clone());
+        csp::provide_request_nonce();
+    };
     Router::new()
         .merge(api)
         .route("/healthz", get(health::healthz))
@@ -156,11 +162,15 @@ pub fn app(state: AppState) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(workbench.clone()),
+            context.clone(),
             move || app::shell(leptos_options.clone()),
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            context,
+            app::shell,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), auth::authenticate))
+        .layer(middleware::from_fn(csp::secure_headers))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(panic_response))
@@ -169,6 +179,16 @@ pub fn app(state: AppState) -> Router {
         }))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
         .with_state(state)
+}
+
+/// The pages' routes, listed once per process. Leptos lists them by running the whole app, and
+/// while it does it holds back every resource that starts loading anywhere in the process (a
+/// process-wide flag, leptos-rs/leptos#4773): a page rendered at that moment would wait for ever
+/// for a resource that never loads. Listed once, before the first router exists, no page can be
+/// rendering while it happens.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<leptos_axum::AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
 }
 
 /// A panic is a bug: log it, and answer in the API's error shape without details.

@@ -2,8 +2,12 @@
 //! bad-input path, optimistic concurrency, the compatibility API and the OpenAPI document. Each
 //! test gets a fresh database (SQLite, or PostgreSQL with `MESHWORK_TEST_DB=postgres`).
 
+#[path = "api/injection.rs"]
+mod injection;
 #[path = "api/lineage.rs"]
 mod lineage;
+#[path = "api/pages.rs"]
+mod pages;
 mod support;
 
 use http::{Method, StatusCode};

@@ -7,6 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::markup::escape as esc;
 use leptos::prelude::*;
 use views::{GraphNodeView, LineageGraphView};
 
@@ -251,22 +252,6 @@ fn clip(text: &str, room: f64, per_char: f64) -> String {
         let cut: String = text.chars().take(max.saturating_sub(1)).collect();
         format!("{cut}…")
     }
-}
-
-/// Escapes text for SVG markup.
-fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The picture's nodes and edges as SVG markup. A thousand nodes are a few thousand elements;

@@ -10,21 +10,39 @@ use crate::api::lineage::{ExploreArgs, explore_lineage, product_lineage};
 use crate::components::states::Skeleton;
 use crate::time::RelTime;
 
-#[component]
-pub fn ProductLineage(#[prop(into)] id: String) -> impl IntoView {
-    let focus = format!("product:{id}");
-    let args = ExploreArgs {
-        focus: focus.clone(),
+/// The lineage data of a product page: its neighbourhood and its observed freshness and drift.
+/// The page creates these once, beside its own resource, and never inside a `Suspend`: a resource
+/// created while a suspended view renders is created again each time that view re-renders (on
+/// the server, once per pass of the renderer), and every copy is serialised into the page, or
+/// waited for and never resolved.
+#[derive(Clone, Copy)]
+pub struct ProductLineageData {
+    graph: Resource<Result<views::LineageGraphView, crate::error::UiError>>,
+    observed: Resource<Result<(DriftView, Vec<PortFreshnessView>), crate::error::UiError>>,
+}
+
+impl ProductLineageData {
+    pub fn new(id: Memo<String>) -> ProductLineageData {
+        ProductLineageData {
+            graph: Resource::new(move || focus_args(&id.get()), explore_lineage),
+            observed: Resource::new(move || id.get(), product_lineage),
+        }
+    }
+}
+
+fn focus_args(id: &str) -> ExploreArgs {
+    ExploreArgs {
+        focus: format!("product:{id}"),
         ..ExploreArgs::default()
-    };
-    let graph = Resource::new(move || args.clone(), explore_lineage);
-    let product = id.clone();
-    let observed = Resource::new(move || product.clone(), product_lineage);
+    }
+}
+
+#[component]
+pub fn ProductLineage(#[prop(into)] id: String, data: ProductLineageData) -> impl IntoView {
+    let focus = format!("product:{id}");
+    let ProductLineageData { graph, observed } = data;
     let explorer = ExplorerUrl {
-        args: ExploreArgs {
-            focus: focus.clone(),
-            ..ExploreArgs::default()
-        },
+        args: focus_args(&id),
         ..ExplorerUrl::default()
     };
     let base = explorer.clone();

@@ -119,6 +119,7 @@ pub fn CatalogPage() -> impl IntoView {
     let query = use_query_map();
     let params = Memo::new(move |_| query.with(params_from));
     let results = Resource::new(move || params.get(), search_products);
+    let navigate = leptos_router::hooks::use_navigate();
     view! {
         <Title text="Catalog"/>
         <div class="page-header">
@@ -139,7 +140,13 @@ pub fn CatalogPage() -> impl IntoView {
                 }).collect_view()
             })}
             <label class="visually-hidden" for="catalog-sort">"Sort by"</label>
-            <select id="catalog-sort" name="sort" onchange="this.form.requestSubmit()">
+            // Without the WASM the Search button applies the order; with it, choosing is enough.
+            <select id="catalog-sort" name="sort" on:change=move |ev| {
+                let mut next = params.get_untracked();
+                next.sort = Some(event_target_value(&ev)).filter(|s| !s.is_empty());
+                next.offset = None;
+                navigate(&href(&next), Default::default());
+            }>
                 {move || {
                     let current = params.with(|p| p.sort.clone().unwrap_or_default());
                     [("", "Best match"), ("name", "Name"), ("updated", "Recently updated")].into_iter().map(|(v, l)| {

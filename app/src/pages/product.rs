@@ -12,7 +12,7 @@ use crate::components::badges::{
 };
 use crate::components::icons::Icon;
 use crate::components::states::{ErrorPanel, Skeleton};
-use crate::lineage::product::ProductLineage;
+use crate::lineage::product::{ProductLineage, ProductLineageData};
 use crate::time::RelTime;
 
 fn encode(text: &str) -> String {
@@ -35,11 +35,14 @@ pub fn ProductPage() -> impl IntoView {
         move || (id.get(), change.version().get()),
         |(id, _)| get_product(id),
     );
+    // Created here, once, and not by the components inside the `Suspend` below (see
+    // `ProductLineageData`).
+    let lineage = ProductLineageData::new(id);
     view! {
         <Transition fallback=|| view! { <Skeleton rows=10/> }>
             {move || Suspend::new(async move {
                 match product.await {
-                    Ok(p) => view! { <Product p=p change=change/> }.into_any(),
+                    Ok(p) => view! { <Product p=p change=change lineage=lineage/> }.into_any(),
                     Err(e) => view! { <Title text="Not found"/><ErrorPanel error=e/> }.into_any(),
                 }
             })}
@@ -48,7 +51,11 @@ pub fn ProductPage() -> impl IntoView {
 }
 
 #[component]
-fn Product(p: ProductDetail, change: ServerAction<ChangeStatus>) -> impl IntoView {
+fn Product(
+    p: ProductDetail,
+    change: ServerAction<ChangeStatus>,
+    lineage: ProductLineageData,
+) -> impl IntoView {
     let c = p.card.clone();
     let style = format!("--domain:{}", c.domain_color);
     let team_href = format!("/teams/{}", c.team_id);
@@ -133,7 +140,7 @@ fn Product(p: ProductDetail, change: ServerAction<ChangeStatus>) -> impl IntoVie
                         view! { <ul class="port-list">{p.input_ports.into_iter().map(|i| view! { <InputPort port=i/> }).collect_view()}</ul> }.into_any()
                     }}
                 </section>
-                <ProductLineage id=c.id.clone()/>
+                <ProductLineage id=c.id.clone() data=lineage/>
             </div>
             <aside class="product-side">
                 <section class="panel">
@@ -174,7 +181,7 @@ fn Product(p: ProductDetail, change: ServerAction<ChangeStatus>) -> impl IntoVie
                     {(!p.support.is_empty()).then(|| view! {
                         <h3>"Support"</h3>
                         <ul class="link-list">
-                            {p.support.into_iter().map(|s| match s.url {
+                            {p.support.into_iter().map(|s| match s.url.as_deref().and_then(crate::markup::safe_href) {
                                 Some(url) => view! { <li><a href=url rel="noopener noreferrer">{s.channel}</a></li> }.into_any(),
                                 None => view! { <li>{s.channel}</li> }.into_any(),
                             }).collect_view()}

@@ -223,6 +223,23 @@ impl TestApp {
         }
     }
 
+    /// The router of another server process over the same database, just started: nothing is in
+    /// its memory yet (its lineage graph loads on first use).
+    pub fn restarted(&self) -> Router {
+        let workbench = Workbench::new(
+            self.workbench.store().clone(),
+            WorkbenchConfig {
+                anonymous_read: false,
+                admin_token: Some(ADMIN_TOKEN.to_owned()),
+            },
+        );
+        server::app(AppState {
+            workbench,
+            leptos_options: server::cli::leptos_options("127.0.0.1:0".parse().unwrap()),
+            settings: Arc::new(Settings::default()),
+        })
+    }
+
     pub async fn finish(self) {
         self.db.finish().await;
     }
@@ -235,29 +252,42 @@ impl TestApp {
         headers: &[(&str, &str)],
         body: Vec<u8>,
     ) -> Reply {
-        let mut builder = http::Request::builder().method(method).uri(path);
-        if let Some(t) = token {
-            builder = builder.header("authorization", format!("Bearer {t}"));
-        }
-        for (k, v) in headers {
-            builder = builder.header(*k, *v);
-        }
-        let response = self
-            .router
-            .clone()
-            .oneshot(builder.body(Body::from(body)).unwrap())
-            .await
-            .unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        Reply {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        send(&self.router, method, path, token, headers, body).await
     }
+}
 
+/// One request to `router`.
+pub async fn send(
+    router: &Router,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    headers: &[(&str, &str)],
+    body: Vec<u8>,
+) -> Reply {
+    let mut builder = http::Request::builder().method(method).uri(path);
+    if let Some(t) = token {
+        builder = builder.header("authorization", format!("Bearer {t}"));
+    }
+    for (k, v) in headers {
+        builder = builder.header(*k, *v);
+    }
+    let response = router
+        .clone()
+        .oneshot(builder.body(Body::from(body)).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+impl TestApp {
     pub async fn request(
         &self,
         method: Method,
