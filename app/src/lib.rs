@@ -9,17 +9,37 @@ pub mod error;
 pub mod lineage;
 pub mod markup;
 pub mod pages;
+pub mod routes;
 pub mod time;
 pub mod wizard;
 
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, provide_meta_context};
+use leptos_router::Lazy;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::components::head::DocumentTitle;
 use crate::components::layout::Layout;
-use crate::pages::{catalog, directory, not_found, product, signin, tokens};
+use crate::pages::{catalog, not_found};
+
+/// The browser's entry point: hydrates the server-rendered page — loading the code of the lazy
+/// page it shows first — and only then marks the body `data-hydrated` (end-to-end tests and the
+/// first-load measurement wait for it; a hydration error leaves it unset) and starts fetching the
+/// other pages' code while the browser is idle. An effect in `App` would run as soon as the frame
+/// is hydrated, before a lazy page's chunk has arrived.
+#[cfg(feature = "hydrate")]
+pub fn hydrate() {
+    wasm_bindgen_futures::spawn_local(async {
+        let Some(body) = document().body() else {
+            return;
+        };
+        let mounted = hydrate_from_async(body.clone(), App).await;
+        mounted.forget();
+        let _ = body.set_attribute("data-hydrated", "true");
+        routes::prefetch_when_idle();
+    });
+}
 
 /// The session cookie's name (the server sets it; pages read it through the request).
 pub const SESSION_COOKIE: &str = "meshwork_session";
@@ -51,16 +71,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Effects run only in the browser: this marks the page as interactive (Playwright waits for it).
-    Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(body) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.body())
-        {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
         <Stylesheet id="meshwork" href="/pkg/meshwork.css"/>
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>
@@ -70,18 +80,18 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <Routes fallback=not_found::NotFound>
                     <Route path=path!("/") view=catalog::CatalogPage ssr=SsrMode::Async/>
-                    <Route path=path!("/signin") view=signin::SignInPage ssr=SsrMode::Async/>
-                    <Route path=path!("/products/:id") view=product::ProductPage ssr=SsrMode::Async/>
-                    <Route path=path!("/products/:id/edit") view=wizard::EditProductPage ssr=SsrMode::Async/>
-                    <Route path=path!("/register") view=wizard::RegisterPage ssr=SsrMode::Async/>
-                    <Route path=path!("/domains") view=directory::DomainsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/domains/:id") view=directory::DomainPage ssr=SsrMode::Async/>
-                    <Route path=path!("/teams") view=directory::TeamsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/teams/:id") view=directory::TeamPage ssr=SsrMode::Async/>
-                    <Route path=path!("/settings/tokens") view=tokens::TokensPage ssr=SsrMode::Async/>
-                    <Route path=path!("/lineage") view=lineage::explorer::LineagePage ssr=SsrMode::Async/>
-                    <Route path=path!("/lineage/impact") view=lineage::impact::ImpactPage ssr=SsrMode::Async/>
-                    <Route path=path!("/mesh") view=lineage::mesh::MeshMapPage ssr=SsrMode::Async/>
+                    <Route path=path!("/signin") view={Lazy::<routes::SignIn>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/products/:id") view={Lazy::<routes::Product>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/products/:id/edit") view={Lazy::<routes::EditProduct>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/register") view={Lazy::<routes::Register>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/domains") view={Lazy::<routes::Domains>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/domains/:id") view={Lazy::<routes::Domain>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/teams") view={Lazy::<routes::Teams>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/teams/:id") view={Lazy::<routes::Team>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/settings/tokens") view={Lazy::<routes::Tokens>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/lineage") view={Lazy::<routes::Explorer>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/lineage/impact") view={Lazy::<routes::Impact>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/mesh") view={Lazy::<routes::MeshMap>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -690,6 +690,16 @@ async fn tokens_are_shown_once_stored_hashed_and_revocable() {
     assert!(secret.starts_with("mw_"));
     let listed = app.get("/api/v1/tokens", Some(&app.alice)).await;
     assert!(!listed.body.contains(&secret), "secrets are never listed");
+    // Owners are listed by name: alice's own token shows her name, not her user id.
+    let mine = listed.json();
+    let own = mine
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["owner_kind"] == "user")
+        .expect("alice's own token is listed");
+    assert_eq!(own["owner_name"], "alice", "{own}");
+    assert_ne!(own["owner_id"], "alice", "{own}");
     // The team token publishes for its team without naming it.
     let mut doc = product_json("sales.from-ci", "sales-analytics");
     doc.as_object_mut().unwrap().remove("team");

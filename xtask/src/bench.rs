@@ -85,11 +85,7 @@ fn http() -> Result {
     if !exists("/usr/bin/wrk") {
         run("apt-get", &["install", "-y", "wrk"], &[])?;
     }
-    run(
-        "cargo",
-        &["leptos", "build", "--release", "--precompress"],
-        &[],
-    )?;
+    crate::util::build_site(true)?;
     run(
         "cargo",
         &["build", "--release", "--package", "bare-axum"],

@@ -13,11 +13,7 @@ pub fn bench_browser() -> Result {
         python: false,
         ..Needs::all()
     })?;
-    run(
-        "cargo",
-        &["leptos", "build", "--release", "--precompress"],
-        &[],
-    )?;
+    crate::util::build_site(true)?;
     let scratch = scratch("browser")?;
     let data = scratch.join("data").display().to_string();
     let (products, inputs) = (PRODUCTS.to_string(), INPUTS.to_string());

@@ -13,6 +13,7 @@ mod bench;
 mod bench_browser;
 mod bench_ingest;
 mod bench_layout;
+mod budget;
 mod setup;
 mod suite;
 mod util;
@@ -46,17 +47,24 @@ fn main() -> ExitCode {
 /// otherwise. `--demo` loads the demo mesh; `--dev` skips the optimised release build.
 fn serve(args: &[String]) -> util::Result {
     let dev = args.iter().any(|a| a == "--dev");
-    setup::setup(setup::Needs {
-        browser: false,
-        node: false,
-        python: false,
-        ..setup::Needs::all()
-    })?;
-    let mut build = vec!["leptos", "build"];
-    if !dev {
-        build.extend(["--release", "--precompress"]);
+    setup::setup(setup::Needs::serve(!dev))?;
+    let started = std::time::Instant::now();
+    if dev {
+        println!(
+            "Building Meshwork (debug; about 4 min the first time on two cores, seconds after a change)…"
+        );
+        util::build_site(false)?;
+    } else {
+        println!(
+            "Building Meshwork with the optimised WASM (about 12 min the first time on two cores, \
+             under a minute after a small change)…"
+        );
+        util::build_site(true)?;
     }
-    util::run("cargo", &build, &[])?;
+    println!(
+        "Built in {}.",
+        setup::minutes_and_seconds(started.elapsed())
+    );
     let binary = if dev {
         "target/debug/meshwork"
     } else {

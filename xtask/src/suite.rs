@@ -57,11 +57,7 @@ pub fn test(args: &[String]) -> Result {
     )?;
 
     // The real binary, with the optimised WASM, as users run it.
-    run(
-        "cargo",
-        &["leptos", "build", "--release", "--precompress"],
-        &[],
-    )?;
+    crate::util::build_site(true)?;
     let binary = "target/release/meshwork";
     let scratch = scratch("suite")?;
     let dir = |name: &str| scratch.join(name).display().to_string();
@@ -114,11 +110,13 @@ pub fn test(args: &[String]) -> Result {
         &[("MESHWORK_ADMIN_TOKEN", &admin_token)],
         &dir("e2e.log"),
     )?;
+    // The first-load budget first: it is quick and fails with the figure.
+    crate::budget::check(&web.url)?;
     run_in(
         "end2end",
         "npx",
         &["playwright", "test"],
-        &[("BASE_URL", &web.url)],
+        &[("BASE_URL", &web.url), ("ADMIN_TOKEN", &admin_token)],
     )?;
     drop(web);
 

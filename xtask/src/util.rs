@@ -48,6 +48,20 @@ pub fn scratch(what: &str) -> Result<std::path::PathBuf> {
     Ok(dir)
 }
 
+/// The server and the UI as users run them: the WASM split into a chunk per lazy page
+/// (`app/src/routes.rs`), optimised and precompressed in release builds.
+pub fn build_site(release: bool) -> Result {
+    if release {
+        run(
+            "cargo",
+            &["leptos", "build", "--release", "--precompress", "--split"],
+            &[],
+        )
+    } else {
+        run("cargo", &["leptos", "build", "--split"], &[])
+    }
+}
+
 /// The release `meshwork` binary without the UI's WASM (for benchmarks of the server alone).
 pub fn build_server() -> Result {
     run(

@@ -42,7 +42,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     let query = move || location.query.with(|q| q.get("q").unwrap_or_default());
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
-        <div class="app-frame">
+        <div class="app-frame" on:pointerover=move |ev| prefetch_target(&ev) on:focusin=move |ev| prefetch_target(&ev)>
             <aside class="sidebar">
                 <a class="brand" href="/">
                     <svg viewBox="0 0 32 32" width="26" height="26" aria-hidden="true">
@@ -54,16 +54,16 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <span>"Meshwork"</span>
                 </a>
                 <nav class="main-nav" aria-label="Main">
-                    <A href="/" exact=true><Icon name="catalog"/><span>"Catalog"</span></A>
-                    <A href="/register"><Icon name="plus"/><span>"Register product"</span></A>
-                    <A href="/lineage"><Icon name="lineage"/><span>"Lineage"</span></A>
-                    <A href="/mesh"><Icon name="mesh"/><span>"Mesh map"</span></A>
-                    <A href="/domains"><Icon name="domains"/><span>"Domains"</span></A>
-                    <A href="/teams"><Icon name="teams"/><span>"Teams"</span></A>
-                    <A href="/settings/tokens"><Icon name="key"/><span>"API tokens"</span></A>
+                    <A href="/" exact=true attr:title="Catalog"><Icon name="catalog"/><span>"Catalog"</span></A>
+                    <A href="/register" attr:title="Register product"><Icon name="plus"/><span>"Register product"</span></A>
+                    <A href="/lineage" attr:title="Lineage"><Icon name="lineage"/><span>"Lineage"</span></A>
+                    <A href="/mesh" attr:title="Mesh map"><Icon name="mesh"/><span>"Mesh map"</span></A>
+                    <A href="/domains" attr:title="Domains"><Icon name="domains"/><span>"Domains"</span></A>
+                    <A href="/teams" attr:title="Teams"><Icon name="teams"/><span>"Teams"</span></A>
+                    <A href="/settings/tokens" attr:title="API tokens"><Icon name="key"/><span>"API tokens"</span></A>
                 </nav>
                 <div class="sidebar-foot">
-                    <a href="/api/openapi.json"><Icon name="api"/><span>"REST API (OpenAPI)"</span></a>
+                    <a href="/api/openapi.json" title="REST API (OpenAPI)"><Icon name="api"/><span>"REST API (OpenAPI)"</span></a>
                 </div>
             </aside>
             <div class="main-column">
@@ -82,6 +82,26 @@ pub fn Layout(children: Children) -> impl IntoView {
         </div>
         <div id="toasts" class="toasts" aria-live="polite"></div>
     }
+}
+
+/// Fetches a lazy page's code as soon as a link to it is pointed at or focused.
+fn prefetch_target(ev: &leptos::ev::Event) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let link = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("a[href]").ok().flatten())
+            .and_then(|a| a.get_attribute("href"));
+        if let Some(href) = link
+            && href.starts_with('/')
+        {
+            crate::routes::prefetch(&href);
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = ev;
 }
 
 #[component]
@@ -111,7 +131,9 @@ fn ThemeToggle() -> impl IntoView {
     };
     view! {
         <button type="button" class="icon-button" on:click=toggle title="Switch between light and dark theme" aria-label="Switch theme">
-            <Icon name="theme"/>
+            // The moon in the light theme (switch to dark), the sun in the dark one; CSS picks.
+            <span class="theme-icon to-dark"><Icon name="theme"/></span>
+            <span class="theme-icon to-light"><Icon name="sun"/></span>
         </button>
     }
 }

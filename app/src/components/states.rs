@@ -28,6 +28,20 @@ pub fn Skeleton(#[prop(default = 3)] rows: usize) -> impl IntoView {
 /// What went wrong, with a way forward for the common cases.
 #[component]
 pub fn ErrorPanel(error: UiError) -> impl IntoView {
+    // A page that cannot be shown says so in its status too (pages render in `SsrMode::Async`,
+    // so the status is set before the head of the response is sent).
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        let status = match error.code() {
+            "not_found" => Some(http::StatusCode::NOT_FOUND),
+            "forbidden" => Some(http::StatusCode::FORBIDDEN),
+            "unauthenticated" => Some(http::StatusCode::UNAUTHORIZED),
+            _ => None,
+        };
+        if let Some(status) = status {
+            response.set_status(status);
+        }
+    }
     let hint = match error.code() {
         "unauthenticated" => {
             Some(view! { <p><a href="/signin">"Sign in"</a>" to see this page."</p> }.into_any())

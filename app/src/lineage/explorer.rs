@@ -228,10 +228,10 @@ fn Explorer(
     };
     view! {
         <div class="lineage-status" aria-live="polite">
-            <span data-testid="node-count">{format!("{count} nodes")}</span>
+            <span data-testid="node-count">{if count == 1 { String::from("1 node") } else { format!("{count} nodes") }}</span>
             {truncated.then(|| view! { <span class="notice warning">"The view stopped at the node limit; narrow the depth or the scope."</span> })}
             {move || matches().map(|m| view! { <span class="match-count" data-testid="match-count">{format!("{m} match{}", if m == 1 { "" } else { "es" })}</span> })}
-            {path.map(|p| view! { <span class="path-info" data-testid="path-info">{format!("Path of {} steps highlighted", p.edges.len())}</span> })}
+            {path.map(|p| view! { <span class="path-info" data-testid="path-info">{match p.edges.len() { 1 => String::from("Path of 1 step highlighted"), n => format!("Path of {n} steps highlighted") }}</span> })}
             {path_error.map(|e| view! { <span class="notice warning" role="status">{e}</span> })}
         </div>
         <div class="lineage-body">

@@ -18,15 +18,33 @@ pub fn ImpactPage() -> impl IntoView {
     let node = Memo::new(move |_| query.with(|q| q.get("node").unwrap_or_default()));
     let sort =
         Memo::new(move |_| query.with(|q| q.get("sort").unwrap_or_else(|| String::from("depth"))));
-    let impact = Resource::new(move || node.get(), lineage_impact);
+    // Without a node there is nothing to ask the server.
+    let impact = Resource::new(
+        move || node.get(),
+        |node| async move {
+            if node.trim().is_empty() {
+                Ok(None)
+            } else {
+                lineage_impact(node).await.map(Some)
+            }
+        },
+    );
     view! {
         <Title text="Impact analysis"/>
         <Transition fallback=|| view! { <Skeleton rows=8/> }>
             {move || Suspend::new(async move {
-                match impact.await {
-                    Ok(view) => view! { <Impact view=view sort=sort.get()/> }.into_any(),
-                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                }
+                let Some(found) = (match impact.await {
+                    Ok(found) => found,
+                    Err(e) => return view! { <ErrorPanel error=e/> }.into_any(),
+                }) else {
+                    return view! {
+                        <h1>"Impact analysis"</h1>
+                        <EmptyState title="Choose what to analyse">
+                            <p>"Impact analysis lists everything downstream of one data product, port, dataset or job. Open it from a product page (\"Impact analysis\"), or select a node in the "<a href="/lineage">"lineage explorer"</a>" and follow its impact link."</p>
+                        </EmptyState>
+                    }.into_any();
+                };
+                view! { <Impact view=found sort=sort.get()/> }.into_any()
             })}
         </Transition>
     }

@@ -52,6 +52,10 @@ pub fn ProductLineage(#[prop(into)] id: String, data: ProductLineageData) -> imp
         LinkKind::ShowAll => base.show_all(&node).href(),
     });
     let impact = format!("/lineage/impact?node={}", encode(&focus));
+    // Made here rather than inside the `Suspend` below, so they outlive the drawing that reads
+    // them while it is taken down.
+    let no_selection = Signal::derive(|| None::<String>);
+    let no_find = Signal::derive(String::new);
     view! {
         <section class="panel" id="lineage" data-testid="product-lineage">
             <h2>"Lineage"</h2>
@@ -63,7 +67,7 @@ pub fn ProductLineage(#[prop(into)] id: String, data: ProductLineageData) -> imp
                 {move || Suspend::new(async move {
                     match graph.await {
                         Ok(g) if g.nodes.len() <= 1 => view! { <p class="muted">"No declared inputs or consumers yet."</p> }.into_any(),
-                        Ok(g) => view! { <GraphCanvas graph=g selected=Signal::derive(|| None::<String>) find=Signal::derive(String::new) link=link height=280.0 compact=true/> }.into_any(),
+                        Ok(g) => view! { <GraphCanvas graph=g selected=no_selection find=no_find link=link height=280.0 compact=true/> }.into_any(),
                         Err(e) => view! { <p class="inline-error">{e.message().to_owned()}</p> }.into_any(),
                     }
                 })}
@@ -97,9 +101,16 @@ fn Observed(drift: DriftView, fresh: Vec<PortFreshnessView>) -> impl IntoView {
                             <li>
                                 <strong>{p.port.clone()}</strong>
                                 {match p.last_refresh_at.clone() {
-                                    Some(at) => view! { <span class="ok">" refreshed "<RelTime ts=at/></span> }.into_any(),
-                                    None if p.datasets.iter().any(|d| d.observed) => view! { <span class="muted">" seen, but no completed run yet"</span> }.into_any(),
-                                    None => view! { <span class="muted">" no run observed yet"</span> }.into_any(),
+                                    Some(at) if p.overdue => view! {
+                                        <span class="overdue" data-freshness="overdue">" refreshed "<RelTime ts=at/>
+                                            {format!(" — overdue: the contract promises {}", p.promised.clone().unwrap_or_default())}</span>
+                                    }.into_any(),
+                                    Some(at) if p.promised.is_some() => view! {
+                                        <span class="ok" data-freshness="ok">" refreshed "<RelTime ts=at/>{format!(" (within {})", p.promised.clone().unwrap_or_default())}</span>
+                                    }.into_any(),
+                                    Some(at) => view! { <span data-freshness="no-promise">" refreshed "<RelTime ts=at/></span> }.into_any(),
+                                    None if p.datasets.iter().any(|d| d.observed) => view! { <span class="muted" data-freshness="not-run">" seen, but no completed run yet"</span> }.into_any(),
+                                    None => view! { <span class="muted" data-freshness="not-run">" no run observed yet"</span> }.into_any(),
                                 }}
                                 {dataset.map(|d| view! { <small class="muted"><code>{format!("{} · {}", d.namespace, d.name)}</code></small> })}
                                 {explore.map(|h| view! { <a class="small" href=h>"jobs and datasets"</a> })}

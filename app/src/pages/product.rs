@@ -10,6 +10,7 @@ use crate::api::catalog::{ChangeStatus, get_product};
 use crate::components::badges::{
     ClassificationBadge, DomainChip, PiiBadge, StatusBadge, Tags, TypeLabel,
 };
+use crate::components::confirm::ConfirmSubmit;
 use crate::components::icons::Icon;
 use crate::components::states::{ErrorPanel, Skeleton};
 use crate::lineage::product::{ProductLineage, ProductLineageData};
@@ -100,12 +101,26 @@ fn Product(
                     };
                     let danger = t == "retired";
                     let (id, revision, status) = (c.id.clone(), p.revision, t.clone());
+                    let consumers = p.consumers.len();
+                    let consequence = format!(
+                        "Retire {}? It leaves the catalog's listings and can never be activated again. {}",
+                        c.name,
+                        match consumers {
+                            0 => String::from("No one declares it as an input."),
+                            1 => String::from("1 consumer declares it as an input and should move off it first."),
+                            n => format!("{n} consumers declare it as an input and should move off it first."),
+                        }
+                    );
                     view! {
                         <ActionForm action=change attr:class="inline-form">
                             <input type="hidden" name="id" value=id/>
                             <input type="hidden" name="status" value=status.clone()/>
                             <input type="hidden" name="revision" value=revision/>
-                            <button type="submit" class="button" class:danger=danger data-status=status>{label}</button>
+                            {if danger {
+                                view! { <ConfirmSubmit label=label class="button" testid="retire" consequence=consequence/> }.into_any()
+                            } else {
+                                view! { <button type="submit" class="button" data-status=status>{label}</button> }.into_any()
+                            }}
                         </ActionForm>
                     }
                 }).collect_view()}
@@ -307,7 +322,7 @@ fn Contract(contract: ContractView) -> impl IntoView {
                             <ul class="quality">
                                 {quality.into_iter().map(|q| view! {
                                     <li>
-                                        <Icon name="check"/>
+                                        <span class="rule-status not-run" title="No check has reported a result for this rule yet">"not run"</span>
                                         {q.field.map(|f| view! { <code>{f}</code>" " })}
                                         {q.rule}
                                         {q.dimension.map(|d| view! { <span class="muted">{format!(" · {d}")}</span> })}

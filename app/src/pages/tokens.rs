@@ -5,6 +5,7 @@ use leptos_meta::Title;
 
 use crate::api::directory::{CreateToken, RevokeToken, list_tokens};
 use crate::api::session::get_session;
+use crate::components::confirm::ConfirmSubmit;
 use crate::components::states::{EmptyState, ErrorPanel, Skeleton};
 use crate::time::RelTime;
 
@@ -68,15 +69,16 @@ pub fn TokensPage() -> impl IntoView {
                                         let live = t.revoked_at.is_none();
                                         view! {
                                             <tr>
-                                                <td><strong>{t.name}</strong><br/><code class="muted">{format!("{}…", t.prefix)}</code></td>
-                                                <td>{format!("{} {}", t.owner_kind, t.owner_id)}</td>
+                                                <td><strong>{t.name.clone()}</strong><br/><code class="muted">{format!("{}…", t.prefix)}</code></td>
+                                                <td><span class="muted">{if t.owner_kind == "team" { "team " } else { "" }}</span>{t.owner_name.clone()}</td>
                                                 <td><RelTime ts=t.created_at/></td>
                                                 <td>{match t.last_used_at { Some(ts) => view! { <RelTime ts=ts/> }.into_any(), None => view! { <span class="muted">"never"</span> }.into_any() }}</td>
                                                 <td>{if live { "active" } else { "revoked" }}</td>
                                                 <td>{live.then(|| view! {
                                                     <ActionForm action=revoke>
                                                         <input type="hidden" name="id" value=t.id.clone()/>
-                                                        <button class="button small danger" type="submit">"Revoke"</button>
+                                                        <ConfirmSubmit label="Revoke" class="button small" testid="revoke-token"
+                                                            consequence=format!("Revoke \u{201c}{}\u{201d}? Every script or pipeline using it is refused from now on; this cannot be undone (make a new token instead).", t.name)/>
                                                     </ActionForm>
                                                 })}</td>
                                             </tr>

@@ -5,6 +5,7 @@ use domain::ProductType;
 use domain::odps::{Description, Team};
 use leptos::prelude::*;
 
+use super::check::{Doc, FieldCheck, FieldMessage};
 use super::ctx::{WizardCtx, choice};
 use super::state::{suggested_id, sync_contract_ids};
 
@@ -145,69 +146,96 @@ pub fn Basics() -> impl IntoView {
             }
         })
     };
+    let check = move |id: &str, path: &str| FieldCheck::new(ctx, id, Doc::Product, path);
+    let (name_c, id_c, team_c, domain_c) = (
+        check("product-name", "/name"),
+        check("product-id", "/id").help("product-id-help"),
+        check("product-team", "/team"),
+        check("product-domain", "/domain"),
+    );
+    let (type_c, version_c, tags_c) = (
+        check("product-type", "/type"),
+        check("product-version", "/version").help("product-version-help"),
+        check("product-tags", "/tags").help("tags-help"),
+    );
+    let (purpose_c, usage_c, limitations_c) = (
+        check("product-purpose", "/description/purpose"),
+        check("product-usage", "/description/usage"),
+        check("product-limitations", "/description/limitations"),
+    );
     view! {
         <h2>"Basics"</h2>
         <div class="form-grid">
             <div class="field span-2">
                 <label for="product-name">"Name"</label>
                 <input id="product-name" prop:value=text(|s| s.product.name.clone()) on:input=set_name required=true
-                    placeholder="e.g. Customer Revenue" autocomplete="off"/>
+                    placeholder="e.g. Customer Revenue" autocomplete="off" aria-invalid=name_c.invalid() aria-describedby=name_c.described_by() on:blur=name_c.blur()/>
+                <FieldMessage check=name_c.clone()/>
             </div>
             <div class="field span-2">
                 <label for="product-id">"Id"</label>
                 <input id="product-id" prop:value=move || s.with(|s| s.product.id.clone()) on:input=set_id disabled=editing
-                    aria-describedby="product-id-help" autocomplete="off" spellcheck="false"/>
+                    autocomplete="off" spellcheck="false" aria-invalid=id_c.invalid() aria-describedby=id_c.described_by() on:blur=id_c.blur()/>
                 <small id="product-id-help" class="help">
                     {if editing { "The id of a published product cannot change." } else { "Suggested from the domain and name; letters, digits, '.', '_', ':' and '-'." }}
                     " "{id_status}
                 </small>
+                <FieldMessage check=id_c.clone()/>
             </div>
             <div class="field">
                 <label for="product-team">"Owning team"</label>
-                <select id="product-team" on:change=set_team prop:value=team>
+                <select id="product-team" on:change=set_team prop:value=team aria-invalid=team_c.invalid() aria-describedby=team_c.described_by() on:blur=team_c.blur()>
                     <option value="" disabled=true>"Choose a team"</option>
                     {ctx.teams.get_value().into_iter().map(|(id, name, _)| choice(id, name, team)).collect_view()}
                 </select>
+                <FieldMessage check=team_c.clone()/>
             </div>
             <div class="field">
                 <label for="product-domain">"Domain"</label>
-                <select id="product-domain" on:change=set_domain prop:value=domain>
+                <select id="product-domain" on:change=set_domain prop:value=domain aria-invalid=domain_c.invalid() aria-describedby=domain_c.described_by() on:blur=domain_c.blur()>
                     <option value="" disabled=true>"Choose a domain"</option>
                     {ctx.domains.get_value().into_iter().map(|(id, name, _)| choice(id, name, domain)).collect_view()}
                 </select>
+                <FieldMessage check=domain_c.clone()/>
             </div>
             <div class="field">
                 <label for="product-type">"Type"</label>
-                <select id="product-type" prop:value=kind
+                <select id="product-type" prop:value=kind aria-invalid=type_c.invalid() aria-describedby=type_c.described_by() on:blur=type_c.blur()
                     on:change=move |ev| { let v = event_target_value(&ev); ctx.update(|st| st.product.product_type = Some(v)); }>
                     {ProductType::ALL.iter().map(|t| choice(t.as_str(), t.label(), kind)).collect_view()}
                 </select>
+                <FieldMessage check=type_c.clone()/>
             </div>
             <div class="field">
                 <label for="product-version">"Version"</label>
-                <input id="product-version" prop:value=text(|s| s.product.version.clone()) aria-describedby="product-version-help"
+                <input id="product-version" prop:value=text(|s| s.product.version.clone()) aria-invalid=version_c.invalid() aria-describedby=version_c.described_by() on:blur=version_c.blur()
                     on:input=move |ev| { let v = event_target_value(&ev).trim().to_owned(); ctx.update(|st| st.product.version = Some(v)); }/>
                 <small id="product-version-help" class="help">"Semantic version, e.g. 1.0.0."</small>
+                <FieldMessage check=version_c.clone()/>
             </div>
             <div class="field span-4">
                 <label for="product-purpose">"Purpose"</label>
-                <textarea id="product-purpose" rows="3" prop:value=text(|s| s.product.description.as_ref().and_then(|d| d.purpose.clone())) on:input=description("purpose")
+                <textarea id="product-purpose" rows="3" prop:value=text(|s| s.product.description.as_ref().and_then(|d| d.purpose.clone())) on:input=description("purpose") aria-invalid=purpose_c.invalid() aria-describedby=purpose_c.described_by() on:blur=purpose_c.blur()
                     placeholder="What the data is and what it is for. Markdown is supported."></textarea>
+                <FieldMessage check=purpose_c.clone()/>
             </div>
             <div class="field span-2">
                 <label for="product-usage">"Usage"</label>
-                <textarea id="product-usage" rows="3" prop:value=text(|s| s.product.description.as_ref().and_then(|d| d.usage.clone())) on:input=description("usage")
+                <textarea id="product-usage" rows="3" prop:value=text(|s| s.product.description.as_ref().and_then(|d| d.usage.clone())) on:input=description("usage") aria-invalid=usage_c.invalid() aria-describedby=usage_c.described_by() on:blur=usage_c.blur()
                     placeholder="How to use it: keys to join on, filters to apply."></textarea>
+                <FieldMessage check=usage_c.clone()/>
             </div>
             <div class="field span-2">
                 <label for="product-limitations">"Limitations"</label>
-                <textarea id="product-limitations" rows="3" prop:value=text(|s| s.product.description.as_ref().and_then(|d| d.limitations.clone())) on:input=description("limitations")
+                <textarea id="product-limitations" rows="3" prop:value=text(|s| s.product.description.as_ref().and_then(|d| d.limitations.clone())) on:input=description("limitations") aria-invalid=limitations_c.invalid() aria-describedby=limitations_c.described_by() on:blur=limitations_c.blur()
                     placeholder="What it is not good for; known gaps and delays."></textarea>
+                <FieldMessage check=limitations_c.clone()/>
             </div>
             <div class="field span-4">
                 <label for="product-tags">"Tags"</label>
-                <input id="product-tags" prop:value=move || tags_text.get() on:input=set_tags placeholder="finance, daily" aria-describedby="tags-help"/>
+                <input id="product-tags" prop:value=move || tags_text.get() on:input=set_tags placeholder="finance, daily" aria-invalid=tags_c.invalid() aria-describedby=tags_c.described_by() on:blur=tags_c.blur()/>
                 <small id="tags-help" class="help">"Separate tags with commas."</small>
+                <FieldMessage check=tags_c.clone()/>
             </div>
         </div>
     }

@@ -5,6 +5,7 @@ use domain::Finding;
 use leptos::prelude::*;
 use views::{IdCheck, WizardState};
 
+use super::check::Checks;
 use crate::api::wizard::WizardSetup;
 use crate::wizard::state::local_findings;
 
@@ -36,6 +37,8 @@ pub struct WizardCtx {
     pub domains: StoredValue<Vec<(String, String, String)>>,
     pub published: RwSignal<bool>,
     pub id_check: RwSignal<Option<IdCheck>>,
+    /// Which fields' problems are shown (see `check`).
+    pub checks: Checks,
 }
 
 impl WizardCtx {
@@ -53,6 +56,7 @@ impl WizardCtx {
             domains: StoredValue::new(start.domains.clone()),
             published: RwSignal::new(false),
             id_check: RwSignal::new(None),
+            checks: Checks::new(),
         }
     }
 
@@ -84,6 +88,9 @@ impl WizardCtx {
     }
 
     pub fn go_to(&self, step: u8) {
+        // Leaving a step shows all of its problems from then on.
+        self.checks
+            .attempt(self.state.with_untracked(|s| s.step.clamp(1, 6)));
         let step = step.clamp(1, 6);
         self.update(|s| s.step = step);
         #[cfg(feature = "hydrate")]
@@ -104,10 +111,18 @@ impl WizardCtx {
         {
             let ctx = *self;
             let timer: StoredValue<Option<TimeoutHandle>> = StoredValue::new(None);
+            // What the wizard opened with. Moving between steps changes only `step`; a new
+            // registration becomes a draft with its first real edit, not with the first visit.
+            let opened = StoredValue::new(content(&ctx.state.get_untracked()));
             Effect::watch(
                 move || ctx.state.get(),
                 move |current, _, _| {
                     if ctx.published.get_untracked() {
+                        return;
+                    }
+                    if ctx.draft_id.get_untracked().is_none()
+                        && opened.with_value(|o| *o == content(current))
+                    {
                         return;
                     }
                     if let Some(handle) = timer.get_value() {
@@ -181,6 +196,15 @@ impl WizardCtx {
                 "the draft was changed in another window; reload to continue there",
             )));
         });
+    }
+}
+
+/// The state without the step shown: what a draft is worth saving for.
+#[cfg(feature = "hydrate")]
+fn content(state: &WizardState) -> WizardState {
+    WizardState {
+        step: 0,
+        ..state.clone()
     }
 }
 

@@ -5,6 +5,7 @@ use domain::odps::{CustomProperty, EXTERNAL_SOURCE_PROPERTY, InputPort};
 use leptos::prelude::*;
 use views::PortRef;
 
+use super::check::{finding_key, focus_soon};
 use super::ctx::WizardCtx;
 use crate::api::wizard::search_ports;
 use crate::components::icons::Icon;
@@ -23,6 +24,14 @@ fn input_name(existing: &[InputPort], base: &str) -> String {
         n += 1;
     }
     name
+}
+
+/// Focuses the input port added last.
+fn focus_new_input(ctx: WizardCtx) {
+    let last = ctx
+        .state
+        .with_untracked(|s| s.product.input_ports.len().saturating_sub(1));
+    focus_soon(format!("input-{last}"));
 }
 
 #[component]
@@ -53,6 +62,7 @@ pub fn Inputs() -> impl IntoView {
                 ..InputPort::default()
             });
         });
+        focus_new_input(ctx);
     };
     let add_external = move |_| {
         let (name, location) = (
@@ -82,6 +92,7 @@ pub fn Inputs() -> impl IntoView {
         });
         external_name.set(String::new());
         external_location.set(String::new());
+        focus_new_input(ctx);
     };
     view! {
         <h2>"Input ports"</h2>
@@ -102,9 +113,21 @@ pub fn Inputs() -> impl IntoView {
                             _ => view! { <span class="field-error">"no source"</span> }.into_any(),
                         };
                         let name = port.name.clone();
+                        // Problems of an input the user just added show at once: adding it was the edit.
+                        let problems = move || {
+                            let ids: Vec<String> = s.with(|s| s.contracts.iter().map(|c| c.id.clone()).collect());
+                            let at = format!("p:/inputPorts/{i}");
+                            ctx.findings().into_iter().filter(|f| {
+                                finding_key(&ids, f).is_some_and(|k| k == at || k.starts_with(&format!("{at}/")))
+                            }).map(|f| f.message).collect::<Vec<_>>()
+                        };
                         view! {
-                            <li>
+                            <li id=format!("input-{i}") tabindex="-1">
                                 <strong>{port.name.clone()}</strong>" "{what}
+                                {move || {
+                                    let list = problems();
+                                    (!list.is_empty()).then(|| view! { <small class="field-error" role="alert">{list.join("; ")}</small> })
+                                }}
                                 <button type="button" class="icon-button danger" aria-label=format!("Remove input {name}")
                                     on:click=move |_| ctx.restructure(move |st| if i < st.product.input_ports.len() { st.product.input_ports.remove(i); })>
                                     <Icon name="trash"/>
@@ -129,7 +152,11 @@ pub fn Inputs() -> impl IntoView {
                             {list.into_iter().filter(|port| port.product_id != own).map(|port| {
                                 let style = format!("--domain:{}", port.domain_color);
                                 let contract = port.contract_id.clone();
-                                let chosen = Signal::derive(move || s.with(|s| s.product.input_ports.iter().any(|i| i.contract_id.is_some() && i.contract_id == contract)));
+                                // Plain closures, not a derived signal: a signal created in here
+                                // is disposed with the list, and the button still read it while
+                                // the step was being taken down (a panic on leaving step 5).
+                                let chosen = move || s.with(|s| s.product.input_ports.iter().any(|i| i.contract_id.is_some() && i.contract_id == contract));
+                                let chosen_label = chosen.clone();
                                 let label = format!("Add {} · {}", port.product_name, port.port_name);
                                 let picked = port.clone();
                                 view! {
@@ -139,7 +166,7 @@ pub fn Inputs() -> impl IntoView {
                                             <small class="muted">{format!(" {} · {} · v{}", port.port_name, port.port_type.clone().unwrap_or_default(), port.version)}</small></span>
                                         <button type="button" class="button small" disabled=chosen aria-label=label
                                             on:click=move |_| add_upstream(picked.clone())>
-                                            {move || if chosen.get() { "Added" } else { "Add" }}
+                                            {move || if chosen_label() { "Added" } else { "Add" }}
                                         </button>
                                     </li>
                                 }

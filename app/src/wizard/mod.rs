@@ -4,6 +4,7 @@
 //! opens the same wizard, filled in.
 
 mod basics;
+mod check;
 mod ctx;
 mod inputs;
 mod ports;
@@ -64,7 +65,8 @@ fn Drafts() -> impl IntoView {
                                         <small class="muted">" · saved "<crate::time::RelTime ts=d.updated_at.clone()/></small>
                                         <ActionForm action=discard attr:class="inline-form">
                                             <input type="hidden" name="id" value=d.id.clone()/>
-                                            <button type="submit" class="link-button small">"Discard"</button>
+                                            <crate::components::confirm::ConfirmSubmit label="Discard" class="link-button small" testid="discard-draft"
+                                                consequence=format!("Discard the draft \u{201c}{}\u{201d}? What it holds is deleted and cannot be brought back.", d.title)/>
                                         </ActionForm>
                                     </li>
                                 }
@@ -182,22 +184,17 @@ fn Wizard(start: WizardSetup) -> impl IntoView {
     }
 }
 
-/// The problems of one step: the browser's own checks, and the server's once it has answered.
+/// The problems of one step that no field on it shows (each field shows its own), once the user
+/// has tried to leave the step.
 #[component]
 fn StepFindings(step: u8) -> impl IntoView {
     let ctx = expect_context::<WizardCtx>();
-    let findings = move || {
-        ctx.findings()
-            .into_iter()
-            .filter(|f| state::step_of(f) == step)
-            .collect::<Vec<_>>()
-    };
     view! {
         {move || {
-            let list = findings();
+            let list = check::unclaimed(&ctx, step);
             (!list.is_empty()).then(|| view! {
                 <div class="findings" role="status" data-testid="step-findings">
-                    <h3>{format!("{} to check on this step", if list.len() == 1 { String::from("1 thing") } else { format!("{} things", list.len()) })}</h3>
+                    <h3>{if list.len() == 1 { String::from("1 more thing to check on this step") } else { format!("{} more things to check on this step", list.len()) }}</h3>
                     <ul>
                         {list.into_iter().map(|f| view! {
                             <li class=format!("finding {}", f.severity.as_str())>

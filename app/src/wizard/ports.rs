@@ -4,6 +4,7 @@
 use domain::PortType;
 use leptos::prelude::*;
 
+use super::check::{Doc, FieldCheck, FieldMessage, focus_soon};
 use super::ctx::{WizardCtx, choice};
 use super::state::{
     SERVER_TYPES, add_output_port, remove_output_port, server_field, set_server_field,
@@ -22,7 +23,11 @@ pub fn Ports() -> impl IntoView {
             let n = ctx.state.with_untracked(|s| s.product.output_ports.len());
             (0..n).map(|i| view! { <PortRow i=i/> }).collect_view()
         }}
-        <button type="button" class="button" data-testid="add-output-port" on:click=move |_| ctx.restructure(add_output_port)>
+        <button type="button" class="button" data-testid="add-output-port" on:click=move |_| {
+            ctx.restructure(add_output_port);
+            let last = ctx.state.with_untracked(|s| s.product.output_ports.len().saturating_sub(1));
+            focus_soon(format!("port-{last}-name"));
+        }>
             <Icon name="plus"/>"Add output port"
         </button>
     }
@@ -52,26 +57,43 @@ fn PortRow(i: usize) -> impl IntoView {
             .map(|t| t.as_str().to_owned())
             .unwrap_or_default()
     });
+    let check = move |what: &str| {
+        FieldCheck::new(
+            ctx,
+            id(what),
+            Doc::Product,
+            format!("/outputPorts/{i}/{what}"),
+        )
+    };
+    let (name_c, type_c, version_c, description_c) = (
+        check("name"),
+        check("type"),
+        check("version"),
+        check("description"),
+    );
     view! {
         <fieldset class="port-editor" data-port-index=i>
             <legend>{move || format!("Output port {}", i + 1)}</legend>
             <div class="form-grid">
                 <div class="field">
                     <label for=id("name")>"Name"</label>
-                    <input id=id("name") prop:value=port(|p| p.name.clone()) autocomplete="off" spellcheck="false"
+                    <input id=id("name") prop:value=port(|p| p.name.clone()) autocomplete="off" spellcheck="false" aria-invalid=name_c.invalid() aria-describedby=name_c.described_by() on:blur=name_c.blur()
                         on:input=move |ev| { let v = event_target_value(&ev).trim().to_owned(); ctx.update(|st| { if let Some(p) = st.product.output_ports.get_mut(i) { p.name = v; } sync_contract_ids(st); }); }/>
+                    <FieldMessage check=name_c.clone()/>
                 </div>
                 <div class="field">
                     <label for=id("type")>"Type"</label>
-                    <select id=id("type") prop:value=kind
+                    <select id=id("type") prop:value=kind aria-invalid=type_c.invalid() aria-describedby=type_c.described_by() on:blur=type_c.blur()
                         on:change=move |ev| { let v = event_target_value(&ev); ctx.update(|st| if let Some(p) = st.product.output_ports.get_mut(i) { p.port_type = Some(v); }); }>
                         {PortType::ALL.iter().map(|t| choice(t.as_str(), t.label(), kind)).collect_view()}
                     </select>
+                    <FieldMessage check=type_c.clone()/>
                 </div>
                 <div class="field">
                     <label for=id("version")>"Version"</label>
-                    <input id=id("version") prop:value=port(|p| p.version.clone().unwrap_or_default())
+                    <input id=id("version") prop:value=port(|p| p.version.clone().unwrap_or_default()) aria-invalid=version_c.invalid() aria-describedby=version_c.described_by() on:blur=version_c.blur()
                         on:input=move |ev| { let v = event_target_value(&ev).trim().to_owned(); ctx.update(|st| { if let Some(p) = st.product.output_ports.get_mut(i) { p.version = Some(v); } sync_contract_ids(st); }); }/>
+                    <FieldMessage check=version_c.clone()/>
                 </div>
                 <div class="field">
                     <label for=id("server")>"Served from"</label>
@@ -87,19 +109,22 @@ fn PortRow(i: usize) -> impl IntoView {
                     fields.iter().map(|(field, label)| {
                         let field: &'static str = field;
                         let input_id = format!("port-{i}-server-{field}");
+                        let c = FieldCheck::new(ctx, input_id.clone(), Doc::Contract(i), format!("/servers/0/{field}"));
                         view! {
                             <div class="field">
                                 <label for=input_id.clone()>{*label}</label>
-                                <input id=input_id prop:value=move || s.with(|s| s.contracts.get(i).map(|c| server_field(c, field)).unwrap_or_default())
+                                <input id=input_id aria-invalid=c.invalid() aria-describedby=c.described_by() on:blur=c.blur() prop:value=move || s.with(|s| s.contracts.get(i).map(|c| server_field(c, field)).unwrap_or_default())
                                     on:input=move |ev| { let v = event_target_value(&ev); ctx.update(|st| if let Some(c) = st.contracts.get_mut(i) { set_server_field(c, field, v.trim()); }); }/>
+                                <FieldMessage check=c.clone()/>
                             </div>
                         }
                     }).collect_view()
                 }}
                 <div class="field span-4">
                     <label for=id("description")>"Description"</label>
-                    <input id=id("description") prop:value=port(|p| p.description.clone().unwrap_or_default()) placeholder="What this port serves, e.g. one row per order and day"
+                    <input id=id("description") prop:value=port(|p| p.description.clone().unwrap_or_default()) aria-invalid=description_c.invalid() aria-describedby=description_c.described_by() on:blur=description_c.blur() placeholder="What this port serves, e.g. one row per order and day"
                         on:input=move |ev| { let v = event_target_value(&ev); ctx.update(|st| if let Some(p) = st.product.output_ports.get_mut(i) { p.description = if v.is_empty() { None } else { Some(v) }; }); }/>
+                    <FieldMessage check=description_c.clone()/>
                 </div>
             </div>
             <div class="row-actions">

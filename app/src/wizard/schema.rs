@@ -6,6 +6,7 @@ use domain::odcs::{DataContractDoc, SchemaObject, SchemaProperty};
 use domain::{Classification, LogicalType};
 use leptos::prelude::*;
 
+use super::check::{Doc, FieldCheck, FieldMessage, focus_soon};
 use super::ctx::{WizardCtx, choice};
 use super::state::sync_contract_ids;
 use crate::components::icons::Icon;
@@ -76,18 +77,32 @@ fn ObjectEditor(p: usize, o: usize) -> impl IntoView {
         })
     };
     let id = move |what: &str| format!("c{p}-o{o}-{what}");
+    let name_c = FieldCheck::new(
+        ctx,
+        id("name"),
+        Doc::Contract(p),
+        format!("/schema/{o}/name"),
+    );
+    let description_c = FieldCheck::new(
+        ctx,
+        id("description"),
+        Doc::Contract(p),
+        format!("/schema/{o}/description"),
+    );
     view! {
         <div class="object-editor">
             <div class="form-grid">
                 <div class="field">
                     <label for=id("name")>"Object (table, topic or file) name"</label>
-                    <input id=id("name") prop:value=object(|x| x.name.clone()) spellcheck="false"
+                    <input id=id("name") prop:value=object(|x| x.name.clone()) spellcheck="false" aria-invalid=name_c.invalid() aria-describedby=name_c.described_by() on:blur=name_c.blur()
                         on:input=move |ev| { let v = event_target_value(&ev).trim().to_owned(); edit(Box::new(move |x| x.name = v)); }/>
+                    <FieldMessage check=name_c.clone()/>
                 </div>
                 <div class="field span-3">
                     <label for=id("description")>"Description"</label>
-                    <input id=id("description") prop:value=object(|x| x.description.clone().unwrap_or_default())
+                    <input id=id("description") prop:value=object(|x| x.description.clone().unwrap_or_default()) aria-invalid=description_c.invalid() aria-describedby=description_c.described_by() on:blur=description_c.blur()
                         on:input=move |ev| { let v = event_target_value(&ev); edit(Box::new(move |x| x.description = if v.is_empty() { None } else { Some(v) })); }/>
+                    <FieldMessage check=description_c.clone()/>
                 </div>
             </div>
             <div class="table-wrap">
@@ -111,9 +126,13 @@ fn ObjectEditor(p: usize, o: usize) -> impl IntoView {
                 </table>
             </div>
             <div class="row-actions">
-                <button type="button" class="button small" data-testid="add-field" on:click=move |_| ctx.restructure(|st| if let Some(x) = st.contracts.get_mut(p).and_then(|c| c.schema.get_mut(o)) {
-                    x.properties.push(SchemaProperty { logical_type: Some(String::from("string")), ..SchemaProperty::default() });
-                })><Icon name="plus"/>"Add field"</button>
+                <button type="button" class="button small" data-testid="add-field" on:click=move |_| {
+                    ctx.restructure(|st| if let Some(x) = st.contracts.get_mut(p).and_then(|c| c.schema.get_mut(o)) {
+                        x.properties.push(SchemaProperty { logical_type: Some(String::from("string")), ..SchemaProperty::default() });
+                    });
+                    let n = s.with_untracked(|s| s.contracts.get(p).and_then(|c| c.schema.get(o)).map_or(0, |x| x.properties.len()));
+                    focus_soon(format!("c{p}-o{o}-f{}-name", n.saturating_sub(1)));
+                }><Icon name="plus"/>"Add field"</button>
                 {(o > 0).then(|| view! {
                     <button type="button" class="button small danger" on:click=move |_| ctx.restructure(|st| if let Some(c) = st.contracts.get_mut(p) && o < c.schema.len() { c.schema.remove(o); })>
                         <Icon name="trash"/>"Remove object"
@@ -195,16 +214,31 @@ fn FieldRow(p: usize, o: usize, f: usize, last: bool) -> impl IntoView {
             .map(|c| c.as_str().to_owned())
             .unwrap_or_default()
     });
+    let cell = move |what: &str, pointer: &str| {
+        FieldCheck::new(
+            ctx,
+            format!("c{p}-o{o}-f{f}-{what}"),
+            Doc::Contract(p),
+            format!("/schema/{o}/properties/{f}/{pointer}"),
+        )
+    };
+    let (name_c, logical_c, physical_c, class_c, description_c) = (
+        cell("name", "name"),
+        cell("logical", "logicalType"),
+        cell("physical", "physicalType"),
+        cell("classification", "classification"),
+        cell("description", "description"),
+    );
     view! {
         <tr data-field-index=f>
-            <td><input aria-label=move || format!("Name of {}", label()) prop:value=read(|x| x.name.clone()) spellcheck="false" class="field-name"
-                on:input=move |ev| { let v = event_target_value(&ev).trim().to_owned(); write(Box::new(move |x| x.name = v)); }/></td>
-            <td><select aria-label=move || format!("Logical type of {}", label()) prop:value=logical
+            <td><input id=format!("c{p}-o{o}-f{f}-name") aria-label=move || format!("Name of {}", label()) prop:value=read(|x| x.name.clone()) spellcheck="false" class="field-name" aria-invalid=name_c.invalid() aria-describedby=name_c.described_by() on:blur=name_c.blur()
+                on:input=move |ev| { let v = event_target_value(&ev).trim().to_owned(); write(Box::new(move |x| x.name = v)); }/><FieldMessage check=name_c.clone()/></td>
+            <td><select id=format!("c{p}-o{o}-f{f}-logical") aria-label=move || format!("Logical type of {}", label()) prop:value=logical aria-invalid=logical_c.invalid() aria-describedby=logical_c.described_by() on:blur=logical_c.blur()
                 on:change=move |ev| { let v = event_target_value(&ev); write(Box::new(move |x| x.logical_type = Some(v))); }>
                 {LogicalType::ALL.iter().map(|t| choice(t.as_str(), t.as_str(), logical)).collect_view()}
-            </select></td>
-            <td><input aria-label=move || format!("Physical type of {}", label()) prop:value=read(|x| x.physical_type.clone().unwrap_or_default()) placeholder="VARCHAR" class="narrow"
-                on:input=move |ev| { let v = event_target_value(&ev); write(Box::new(move |x| x.physical_type = if v.is_empty() { None } else { Some(v) })); }/></td>
+            </select><FieldMessage check=logical_c.clone()/></td>
+            <td><input id=format!("c{p}-o{o}-f{f}-physical") aria-invalid=physical_c.invalid() aria-describedby=physical_c.described_by() on:blur=physical_c.blur() aria-label=move || format!("Physical type of {}", label()) prop:value=read(|x| x.physical_type.clone().unwrap_or_default()) placeholder="VARCHAR" class="narrow"
+                on:input=move |ev| { let v = event_target_value(&ev); write(Box::new(move |x| x.physical_type = if v.is_empty() { None } else { Some(v) })); }/><FieldMessage check=physical_c.clone()/></td>
             <td><input type="checkbox" aria-label=move || format!("{} is required", label()) prop:checked=flag(|x| x.required == Some(true) || x.primary_key == Some(true))
                 on:change=move |ev| { let v = event_target_checked(&ev); write(Box::new(move |x| x.required = Some(v))); }/></td>
             <td><input type="checkbox" aria-label=move || format!("{} is part of the primary key", label()) prop:checked=flag(|x| x.primary_key == Some(true))
@@ -222,15 +256,15 @@ fn FieldRow(p: usize, o: usize, f: usize, last: bool) -> impl IntoView {
                         }
                     });
                 }/></td>
-            <td><select aria-label=move || format!("Classification of {}", label()) prop:value=class
+            <td><select id=format!("c{p}-o{o}-f{f}-classification") aria-label=move || format!("Classification of {}", label()) prop:value=class aria-invalid=class_c.invalid() aria-describedby=class_c.described_by() on:blur=class_c.blur()
                 on:change=move |ev| { let v = event_target_value(&ev); write(Box::new(move |x| x.classification = if v.is_empty() { None } else { Some(v) })); }>
                 {choice("", "—", class)}
                 {Classification::ALL.iter().map(|c| choice(c.as_str(), c.label(), class)).collect_view()}
-            </select></td>
+            </select><FieldMessage check=class_c.clone()/></td>
             <td><input type="checkbox" aria-label=move || format!("{} holds personal data", label()) prop:checked=flag(|x| x.is_pii())
                 on:change=move |ev| { let v = event_target_checked(&ev); write(Box::new(move |x| x.set_pii(v))); }/></td>
-            <td><input aria-label=move || format!("Description of {}", label()) prop:value=read(|x| x.description.clone().unwrap_or_default())
-                on:input=move |ev| { let v = event_target_value(&ev); write(Box::new(move |x| x.description = if v.is_empty() { None } else { Some(v) })); }/></td>
+            <td><input id=format!("c{p}-o{o}-f{f}-description") aria-invalid=description_c.invalid() aria-describedby=description_c.described_by() on:blur=description_c.blur() aria-label=move || format!("Description of {}", label()) prop:value=read(|x| x.description.clone().unwrap_or_default())
+                on:input=move |ev| { let v = event_target_value(&ev); write(Box::new(move |x| x.description = if v.is_empty() { None } else { Some(v) })); }/><FieldMessage check=description_c.clone()/></td>
             <td class="row-buttons">
                 <button type="button" class="icon-button" disabled=f == 0 on:click=move |_| swap(f, f - 1) aria-label=move || format!("Move {} up", label())><Icon name="arrow-up"/></button>
                 <button type="button" class="icon-button" disabled=last on:click=move |_| swap(f, f + 1) aria-label=move || format!("Move {} down", label())><Icon name="arrow-down"/></button>

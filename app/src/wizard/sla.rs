@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::check::{Doc, FieldCheck, FieldMessage, key_of};
 use super::ctx::{WizardCtx, choice};
 use super::state::{METRICS, OPERATORS, RuleForm, UNITS, rules, set_rules, set_sla, sla_value};
 use crate::components::icons::Icon;
@@ -21,6 +22,25 @@ pub fn SlaAndQuality() -> impl IntoView {
     }
 }
 
+/// The check of an SLA property's field: its findings are at `/slaProperties/<index>`, and the
+/// index is wherever the property is in the contract now.
+fn sla_check(ctx: WizardCtx, id: String, p: usize, property: &'static str) -> FieldCheck {
+    FieldCheck::dynamic(ctx, id, 4, move || {
+        let at = ctx.state.with(|s| {
+            s.contracts.get(p).and_then(|c| {
+                c.sla_properties.iter().position(|x| {
+                    x.property.eq_ignore_ascii_case(property)
+                        || (property == "latency" && x.property.eq_ignore_ascii_case("freshness"))
+                })
+            })
+        });
+        match at {
+            Some(i) => key_of(Doc::Contract(p), &format!("/slaProperties/{i}")),
+            None => String::new(),
+        }
+    })
+}
+
 #[component]
 fn PortSla(p: usize) -> impl IntoView {
     let ctx = expect_context::<WizardCtx>();
@@ -34,6 +54,7 @@ fn PortSla(p: usize) -> impl IntoView {
                 .unwrap_or_default()
         })
     };
+    let availability = sla_check(ctx, format!("sla-{p}-availability"), p, "availability");
     view! {
         <section class="contract-editor">
             <h3>{move || format!("Output port “{}”", port_name())}</h3>
@@ -43,8 +64,10 @@ fn PortSla(p: usize) -> impl IntoView {
                 <div class="field">
                     <label for=format!("sla-{p}-availability")>"Availability (%)"</label>
                     <input id=format!("sla-{p}-availability") inputmode="decimal" placeholder="99.9"
+                        aria-invalid=availability.invalid() aria-describedby=availability.described_by() on:blur=availability.blur()
                         prop:value=move || s.with(|s| s.contracts.get(p).map(|c| sla_value(c, "availability").0).unwrap_or_default())
                         on:input=move |ev| { let v = event_target_value(&ev); ctx.update(|st| if let Some(c) = st.contracts.get_mut(p) { set_sla(c, "availability", &v, None); }); }/>
+                    <FieldMessage check=availability.clone()/>
                 </div>
                 <Duration p=p property="retention" label="Kept for"/>
             </div>
@@ -76,11 +99,13 @@ fn Duration(p: usize, property: &'static str, label: &'static str) -> impl IntoV
     };
     let value_id = format!("sla-{p}-{property}");
     let unit_id = format!("sla-{p}-{property}-unit");
+    let check = sla_check(ctx, value_id.clone(), p, property);
     view! {
         <div class="field duration">
             <label for=value_id.clone()>{label}</label>
             <div class="inline-inputs">
                 <input id=value_id inputmode="decimal" placeholder="1" prop:value=move || current().0
+                    aria-invalid=check.invalid() aria-describedby=check.described_by() on:blur=check.blur()
                     on:input=move |ev| {
                         let v = event_target_value(&ev);
                         let unit = { let u = current().1; if u.is_empty() { default_unit.to_owned() } else { u } };
@@ -95,6 +120,7 @@ fn Duration(p: usize, property: &'static str, label: &'static str) -> impl IntoV
                     {UNITS.iter().map(|(v, l)| choice(*v, *l, unit)).collect_view()}
                 </select>
             </div>
+            <FieldMessage check=check.clone()/>
         </div>
     }
 }

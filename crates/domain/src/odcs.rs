@@ -262,6 +262,35 @@ pub struct SlaProperty {
 }
 
 impl SlaProperty {
+    /// The property's value as a length of time in seconds, when it is a number with a unit of
+    /// time (`d`, `day`, `days`, `h`, `hour`, `m`, `min`, `s`, `w`, `week`; no unit means days,
+    /// as ODCS examples of `latency` do). `None` for anything else.
+    pub fn as_seconds(&self) -> Option<f64> {
+        let number = match &self.value {
+            Value::Number(n) => n.as_f64()?,
+            Value::String(s) => s.trim().parse::<f64>().ok()?,
+            _ => return None,
+        };
+        if !number.is_finite() || number < 0.0 {
+            return None;
+        }
+        let unit = self
+            .unit
+            .as_deref()
+            .unwrap_or("d")
+            .trim()
+            .to_ascii_lowercase();
+        let scale = match unit.as_str() {
+            "s" | "sec" | "second" | "seconds" => 1.0,
+            "m" | "min" | "minute" | "minutes" => 60.0,
+            "h" | "hr" | "hour" | "hours" => 3_600.0,
+            "d" | "day" | "days" => 86_400.0,
+            "w" | "week" | "weeks" => 7.0 * 86_400.0,
+            _ => return None,
+        };
+        Some(number * scale)
+    }
+
     /// `1 d`, `99.9%`, `3 y`.
     pub fn display_value(&self) -> String {
         match &self.unit {
@@ -350,5 +379,30 @@ impl DataContractDoc {
             s.property.eq_ignore_ascii_case(property)
                 || (property == "latency" && s.property.eq_ignore_ascii_case("freshness"))
         })
+    }
+}
+
+#[cfg(test)]
+mod sla_time_tests {
+    use super::SlaProperty;
+    use serde_json::json;
+
+    fn sla(value: serde_json::Value, unit: Option<&str>) -> SlaProperty {
+        serde_json::from_value(json!({ "property": "latency", "value": value, "unit": unit }))
+            .unwrap()
+    }
+
+    #[test]
+    fn times_are_read_in_their_unit() {
+        assert_eq!(sla(json!(7), Some("d")).as_seconds(), Some(7.0 * 86_400.0));
+        assert_eq!(
+            sla(json!("4"), Some("hours")).as_seconds(),
+            Some(4.0 * 3_600.0)
+        );
+        assert_eq!(sla(json!(30), Some("min")).as_seconds(), Some(1_800.0));
+        assert_eq!(sla(json!(1), None).as_seconds(), Some(86_400.0));
+        assert_eq!(sla(json!(99.9), Some("%")).as_seconds(), None);
+        assert_eq!(sla(json!("soon"), Some("d")).as_seconds(), None);
+        assert_eq!(sla(json!(-1), Some("d")).as_seconds(), None);
     }
 }

@@ -168,6 +168,9 @@ crate::view! {
         /// `user` or `team`.
         pub owner_kind: String,
         pub owner_id: String,
+        /// The owner as people read it: the user's display name or the team's name.
+        #[serde(default)]
+        pub owner_name: String,
         pub created_by: String,
         pub created_at: String,
         pub last_used_at: Option<String>,

@@ -206,6 +206,14 @@ crate::view! {
         pub port: String,
         pub datasets: Vec<ObservedDatasetView>,
         pub last_refresh_at: Option<String>,
+        /// The freshness the port's contract promises (its `latency`/`freshness` SLA), as the
+        /// contract writes it (`7 d`), when it promises one.
+        #[serde(default)]
+        pub promised: Option<String>,
+        /// Whether the last refresh is older than the promise (false without a promise or a
+        /// refresh).
+        #[serde(default)]
+        pub overdue: bool,
     }
 }
 

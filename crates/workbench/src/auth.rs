@@ -77,6 +77,7 @@ fn token_view(t: TokenRecord) -> TokenView {
         name: t.name,
         prefix: t.prefix,
         owner_kind: owner_kind.to_owned(),
+        owner_name: owner_id.clone(),
         owner_id,
         created_by: t.created_by,
         created_at: t.created_at,
@@ -288,7 +289,26 @@ impl Workbench {
                     .as_deref()
                     .is_some_and(|team| actor.owns_team(team))
         };
-        Ok(all.into_iter().filter(mine).map(token_view).collect())
+        let mut tokens: Vec<TokenView> = all.into_iter().filter(mine).map(token_view).collect();
+        // Owners by name, not by id: one read of each directory for the whole list.
+        let names = self.names().await?;
+        let users: std::collections::HashMap<String, String> = self
+            .store
+            .list_users()
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.display_name))
+            .collect();
+        for t in &mut tokens {
+            t.owner_name = match t.owner_kind.as_str() {
+                "team" => names.team_name(&t.owner_id),
+                _ => users
+                    .get(&t.owner_id)
+                    .cloned()
+                    .unwrap_or_else(|| t.owner_id.clone()),
+            };
+        }
+        Ok(tokens)
     }
 
     pub async fn revoke_token(&self, actor: &Actor, id: &str) -> Result<()> {

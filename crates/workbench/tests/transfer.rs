@@ -73,6 +73,15 @@ async fn the_demo_reports_its_pipelines_with_planted_drift() {
         .await
         .unwrap();
     assert!(fresh[0].last_refresh_at.is_some());
+    // Refreshed well inside the freshness its contract promises…
+    assert!(fresh[0].promised.is_some(), "{fresh:?}");
+    assert!(!fresh[0].overdue, "{fresh:?}");
+    // …while the demo's stale product is past it, and says so.
+    let stale = wb
+        .port_freshness(&actor, "sales.basket-analysis")
+        .await
+        .unwrap();
+    assert!(stale.iter().any(|p| p.overdue), "{stale:?}");
     // Loading again reports nothing twice.
     wb.load_demo().await.unwrap();
     assert_eq!(wb.store().lineage_event_count().await.unwrap(), events);

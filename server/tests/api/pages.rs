@@ -179,3 +179,29 @@ async fn the_same_data_renders_to_the_same_bytes() {
     }
     app.finish().await;
 }
+
+#[tokio::test]
+async fn pages_of_missing_things_answer_404_with_the_friendly_panel() {
+    let app = TestApp::spawn().await;
+    for path in [
+        "/products/nope",
+        "/domains/nope",
+        "/teams/nope",
+        "/no/such/page",
+    ] {
+        let reply = app.get(path, Some(&app.alice)).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(
+            reply.body.contains("Back to the catalog") || reply.body.contains("Go to the catalog"),
+            "{path}: {}",
+            &reply.body[..reply.body.len().min(400)]
+        );
+    }
+    // Impact analysis without a node explains itself instead of failing.
+    let impact = app
+        .get("/lineage/impact", Some(&app.alice))
+        .await
+        .expect(StatusCode::OK);
+    assert!(impact.body.contains("Choose what to analyse"));
+    assert!(!impact.body.contains("has no kind"));
+}

@@ -531,10 +531,29 @@ impl Workbench {
                 .iter()
                 .filter_map(|d| d.last_written_at.clone())
                 .max();
+            let promise = match &port.contract_id {
+                Some(id) => self
+                    .store
+                    .get_contract(id)
+                    .await?
+                    .and_then(|r| serde_json::from_str::<domain::DataContractDoc>(&r.document).ok())
+                    .and_then(|doc| doc.sla("latency").cloned()),
+                None => None,
+            };
+            let overdue = match (&promise, &last) {
+                (Some(sla), Some(at)) => sla.as_seconds().is_some_and(|limit| {
+                    time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
+                        .map(|at| (time::OffsetDateTime::now_utc() - at).as_seconds_f64() > limit)
+                        .unwrap_or(false)
+                }),
+                _ => false,
+            };
             out.push(PortFreshnessView {
                 port: port.name,
                 datasets,
                 last_refresh_at: last,
+                promised: promise.map(|s| s.display_value()),
+                overdue,
             });
         }
         Ok(out)
