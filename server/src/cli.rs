@@ -364,6 +364,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let config = WorkbenchConfig {
         anonymous_read: args.anonymous_read,
         admin_token: args.admin_token.clone().filter(|t| !t.is_empty()),
+        no_read_cache: args.no_read_cache,
     };
     let workbench = Workbench::new(store, config);
     if args.demo {
@@ -382,6 +383,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         leptos_options: leptos_options(args.addr),
         settings: Arc::new(Settings {
             secure_cookies: args.secure_cookies,
+            no_read_cache: args.no_read_cache,
         }),
     };
     let listener = tokio::net::TcpListener::bind(args.addr)

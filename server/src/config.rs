@@ -53,4 +53,8 @@ pub struct ServeArgs {
     /// Mark the session cookie `Secure` (set this when serving over HTTPS).
     #[arg(long, env = "MESHWORK_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
+    /// Compute every answer afresh: no response cache, no remembered tokens and sessions (for
+    /// comparing, and for ruling the caches out when something looks stale).
+    #[arg(long, env = "MESHWORK_NO_READ_CACHE", default_value_t = false)]
+    pub no_read_cache: bool,
 }

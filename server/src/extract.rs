@@ -100,7 +100,7 @@ impl<S: Send + Sync> FromRequest<S> for DocumentBody {
     }
 }
 
-/// The revision in `If-Match: "7"` (also `W/"7"` and `7`), or whether `If-None-Match: *` asks
+/// The revision in `If-Match: "7"` (also `W/"7"`, `7` and a read's `"7.3fa…"`), or whether `If-None-Match: *` asks
 /// for creation only.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Preconditions {
@@ -117,7 +117,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Preconditions {
             Some(value) => {
                 let text = value.to_str().unwrap_or_default().trim();
                 let text = text.trim_start_matches("W/").trim_matches('"');
-                Some(text.parse::<i64>().map_err(|_| HttpError::bad_request(format!("If-Match must be the ETag of the current revision, such as \"3\" (got {text:?})")))?)
+                // A read's ETag is the revision followed by a digest of what was read ("7.3fa…").
+                let revision = text.split_once('.').map_or(text, |(r, _)| r);
+                Some(revision.parse::<i64>().map_err(|_| HttpError::bad_request(format!("If-Match must be the ETag of the current revision, such as \"3\" (got {text:?})")))?)
             }
         };
         let create_only = parts

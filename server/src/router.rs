@@ -1,7 +1,7 @@
 //! Every route of the server on one screen: the REST API, the compatibility API, health probes,
 //! the sign-in form posts, and the Leptos pages and server functions.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
@@ -19,7 +19,7 @@ use crate::api::{audit, contracts, directory, drafts, health, lineage, products,
 use crate::error::{HttpError, api_not_found, method_not_allowed};
 use crate::extract::BODY_LIMIT;
 use crate::state::AppState;
-use crate::{auth, compat, csp, marquez, openapi};
+use crate::{auth, cache, compat, csp, marquez, openapi};
 
 /// The whole application. Tests call this and drive it with `oneshot`, without a socket.
 pub fn app(state: AppState) -> Router {
@@ -168,6 +168,14 @@ pub fn app(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
             context,
             app::shell,
+        ))
+        // Inside authentication (it keys on the caller) and the security headers (the nonce).
+        .layer(middleware::from_fn_with_state(
+            Arc::new(cache::ResponseCache::new(
+                state.workbench.clone(),
+                !state.settings.no_read_cache,
+            )),
+            cache::serve,
         ))
         .layer(middleware::from_fn_with_state(state.clone(), auth::authenticate))
         .layer(middleware::from_fn(csp::secure_headers))

@@ -18,6 +18,8 @@ pub struct AppState {
 pub struct Settings {
     /// Mark cookies `Secure`.
     pub secure_cookies: bool,
+    /// Serve no answer from the response cache.
+    pub no_read_cache: bool,
 }
 
 impl FromRef<AppState> for LeptosOptions {

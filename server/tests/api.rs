@@ -8,6 +8,8 @@ mod injection;
 mod lineage;
 #[path = "api/pages.rs"]
 mod pages;
+#[path = "api/reads.rs"]
+mod reads;
 mod support;
 
 use http::{Method, StatusCode};

@@ -53,7 +53,7 @@ impl Store {
         .bind(subject_kind)
         .bind(subject_id)
         .bind(limit)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db()?)
         .await?;
         Ok(rows.iter().map(record).collect::<Result<_, _>>()?)
     }
@@ -64,7 +64,7 @@ impl Store {
             "SELECT {COLUMNS} FROM audit_events ORDER BY id DESC LIMIT $1"
         )))
         .bind(limit)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db()?)
         .await?;
         Ok(rows.iter().map(record).collect::<Result<_, _>>()?)
     }

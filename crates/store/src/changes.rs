@@ -45,15 +45,19 @@ struct Payload {
     changes: Vec<Change>,
 }
 
-/// Announces changes inside a write transaction (PostgreSQL only; a no-op on SQLite).
+/// Announces changes inside a write transaction (PostgreSQL only; a no-op on SQLite). An empty
+/// list is announced too: nothing held in the graph changed, but something did.
 pub(crate) async fn notify(
     tx: &mut AnyConnection,
     dialect: Dialect,
     origin: &str,
     changes: &[Change],
 ) -> Result<()> {
-    if dialect != Dialect::Postgres || changes.is_empty() {
+    if dialect != Dialect::Postgres {
         return Ok(());
+    }
+    if changes.is_empty() {
+        return send(tx, origin, Vec::new()).await;
     }
     let mut batch: Vec<Change> = Vec::new();
     let mut size = 0;
@@ -97,25 +101,24 @@ impl Store {
         if self.dialect != Dialect::Postgres || changes.is_empty() {
             return Ok(());
         }
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.db()?.acquire().await?;
         notify(&mut conn, self.dialect, &self.origin, changes).await
     }
 
     /// Listens for the changes other instances commit. `None` on SQLite, where there are no
     /// other instances.
+    ///
+    /// When the connection is lost, notifications may be missed: the listener connects and
+    /// listens again (retrying until the database answers) and only *then* sends
+    /// [`FeedItem::Resync`], so a reload that follows cannot miss what was committed meanwhile.
     pub async fn listen(&self) -> Result<Option<mpsc::UnboundedReceiver<FeedItem>>> {
         if self.dialect != Dialect::Postgres {
             return Ok(None);
         }
-        let mut listener = PgListener::connect(&self.url)
-            .await
-            .map_err(|e| StoreError::Unavailable(format!("cannot listen for changes: {e}")))?;
-        listener
-            .listen(CHANNEL)
-            .await
-            .map_err(|e| StoreError::Unavailable(format!("cannot listen for changes: {e}")))?;
+        let mut listener = listen_on(&self.url).await?;
         let (tx, rx) = mpsc::unbounded_channel();
         let origin = self.origin.clone();
+        let url = self.url.clone();
         tokio::spawn(async move {
             loop {
                 let item = match listener.try_recv().await {
@@ -127,11 +130,21 @@ impl Store {
                             FeedItem::Resync
                         }
                     },
-                    // The connection dropped; the next receive reconnects.
-                    Ok(None) => FeedItem::Resync,
-                    Err(e) => {
-                        tracing::warn!(error = %e, "change feed interrupted; retrying");
-                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    Ok(None) | Err(_) => {
+                        tracing::warn!("change feed interrupted; listening again");
+                        let mut wait = std::time::Duration::from_millis(250);
+                        listener = loop {
+                            if tx.is_closed() {
+                                return;
+                            }
+                            match listen_on(&url).await {
+                                Ok(listener) => break listener,
+                                Err(_) => {
+                                    tokio::time::sleep(wait).await;
+                                    wait = (wait * 2).min(std::time::Duration::from_secs(5));
+                                }
+                            }
+                        };
                         FeedItem::Resync
                     }
                 };
@@ -142,4 +155,13 @@ impl Store {
         });
         Ok(Some(rx))
     }
+}
+
+/// A listener on the change channel.
+async fn listen_on(url: &str) -> Result<PgListener> {
+    let unavailable =
+        |e: sqlx::Error| StoreError::Unavailable(format!("cannot listen for changes: {e}"));
+    let mut listener = PgListener::connect(url).await.map_err(unavailable)?;
+    listener.listen(CHANNEL).await.map_err(unavailable)?;
+    Ok(listener)
 }

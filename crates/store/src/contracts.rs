@@ -116,14 +116,14 @@ impl Store {
     pub async fn get_contract(&self, id: &str) -> Result<Option<ContractRecord>> {
         let row = sqlx::query("SELECT * FROM contracts WHERE id = $1")
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.db()?)
             .await?;
         Ok(row.as_ref().map(contract).transpose()?)
     }
 
     pub async fn list_contracts(&self) -> Result<Vec<ContractRecord>> {
         let rows = sqlx::query("SELECT * FROM contracts ORDER BY id")
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db()?)
             .await?;
         Ok(rows.iter().map(contract).collect::<Result<_, _>>()?)
     }
@@ -132,7 +132,7 @@ impl Store {
         let rows =
             sqlx::query("SELECT * FROM contract_fields WHERE contract_id = $1 ORDER BY position")
                 .bind(id)
-                .fetch_all(&self.pool)
+                .fetch_all(&self.db()?)
                 .await?;
         Ok(rows.iter().map(field).collect::<Result<_, _>>()?)
     }
@@ -144,7 +144,7 @@ impl Store {
              FROM contract_revisions WHERE contract_id = $1 ORDER BY revision DESC",
         )
         .bind(id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db()?)
         .await?;
         Ok(rows.iter().map(revision).collect::<Result<_, _>>()?)
     }

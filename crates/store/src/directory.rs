@@ -95,7 +95,7 @@ impl Store {
         let rows = sqlx::query(AssertSqlSafe(format!(
             "SELECT {DOMAIN_COLUMNS} FROM domains ORDER BY name, id"
         )))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db()?)
         .await?;
         Ok(rows.iter().map(domain).collect::<Result<_, _>>()?)
     }
@@ -105,7 +105,7 @@ impl Store {
             "SELECT {DOMAIN_COLUMNS} FROM domains WHERE id = $1"
         )))
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db()?)
         .await?;
         Ok(row.as_ref().map(domain).transpose()?)
     }
@@ -166,7 +166,7 @@ impl Store {
         };
         debug_assert_eq!(result.rows_affected(), 1);
         audit::insert(&mut tx, event).await?;
-        tx.commit().await?;
+        self.commit(tx, &[]).await?;
         self.get_domain(id)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("domain '{id}'")))
@@ -200,7 +200,7 @@ impl Store {
             return Err(StoreError::NotFound(format!("domain '{id}'")));
         }
         audit::insert(&mut tx, event).await?;
-        tx.commit().await?;
+        self.commit(tx, &[]).await?;
         Ok(())
     }
 
@@ -208,7 +208,7 @@ impl Store {
         let rows = sqlx::query(AssertSqlSafe(format!(
             "SELECT {TEAM_COLUMNS} FROM teams ORDER BY name, id"
         )))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db()?)
         .await?;
         Ok(rows.iter().map(team).collect::<Result<_, _>>()?)
     }
@@ -218,7 +218,7 @@ impl Store {
             "SELECT {TEAM_COLUMNS} FROM teams WHERE id = $1"
         )))
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db()?)
         .await?;
         Ok(row.as_ref().map(team).transpose()?)
     }
@@ -275,7 +275,7 @@ impl Store {
             }
         }
         audit::insert(&mut tx, event).await?;
-        tx.commit().await?;
+        self.commit(tx, &[]).await?;
         self.get_team(id)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("team '{id}'")))
@@ -308,7 +308,7 @@ impl Store {
             return Err(StoreError::NotFound(format!("team '{id}'")));
         }
         audit::insert(&mut tx, event).await?;
-        tx.commit().await?;
+        self.commit(tx, &[]).await?;
         Ok(())
     }
 
@@ -335,7 +335,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         audit::insert(&mut tx, event).await?;
-        tx.commit().await?;
+        self.commit(tx, &[]).await?;
         self.get_user(&new.id)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("user '{}'", new.username)))
@@ -346,7 +346,7 @@ impl Store {
             "SELECT {USER_COLUMNS} FROM users WHERE id = $1"
         )))
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db()?)
         .await?;
         Ok(row.as_ref().map(user).transpose()?)
     }
@@ -356,7 +356,7 @@ impl Store {
             "SELECT {USER_COLUMNS} FROM users WHERE username = $1"
         )))
         .bind(username)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db()?)
         .await?;
         Ok(row.as_ref().map(user).transpose()?)
     }
@@ -365,7 +365,7 @@ impl Store {
         let rows = sqlx::query(AssertSqlSafe(format!(
             "SELECT {USER_COLUMNS} FROM users ORDER BY username"
         )))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db()?)
         .await?;
         Ok(rows.iter().map(user).collect::<Result<_, _>>()?)
     }
@@ -396,7 +396,7 @@ impl Store {
             return Err(StoreError::NotFound(format!("user '{id}'")));
         }
         audit::insert(&mut tx, event).await?;
-        tx.commit().await?;
+        self.commit(tx, &[]).await?;
         self.get_user(id)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("user '{id}'")))
@@ -422,7 +422,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         audit::insert(&mut tx, event).await?;
-        tx.commit().await?;
+        self.commit(tx, &[]).await?;
         Ok(())
     }
 
@@ -444,7 +444,7 @@ impl Store {
             )));
         }
         audit::insert(&mut tx, event).await?;
-        tx.commit().await?;
+        self.commit(tx, &[]).await?;
         Ok(())
     }
 
@@ -456,7 +456,7 @@ impl Store {
              ORDER BY CASE m.role WHEN 'owner' THEN 0 ELSE 1 END, u.username",
         )
         .bind(team_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db()?)
         .await?;
         Ok(rows.iter().map(member).collect::<Result<_, _>>()?)
     }
@@ -468,7 +468,7 @@ impl Store {
              FROM team_members m JOIN users u ON u.id = m.user_id WHERE m.user_id = $1 ORDER BY m.team_id",
         )
         .bind(user_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db()?)
         .await?;
         Ok(rows.iter().map(member).collect::<Result<_, _>>()?)
     }
@@ -478,7 +478,7 @@ impl Store {
         Ok(
             sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
                 .bind(key)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.db()?)
                 .await?,
         )
     }
@@ -491,7 +491,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         audit::insert(&mut tx, event).await?;
-        tx.commit().await?;
+        self.commit(tx, &[]).await?;
         Ok(())
     }
 }

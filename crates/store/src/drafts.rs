@@ -73,6 +73,8 @@ impl Store {
                 }
             }
         }
+        // Drafts are private and in no cached read: saving one (as often as someone types) is not
+        // a change that other readers need to count.
         tx.commit().await?;
         self.get_draft(&d.id, &d.user_id)
             .await?
@@ -84,7 +86,7 @@ impl Store {
         let row = sqlx::query("SELECT * FROM drafts WHERE id = $1 AND user_id = $2")
             .bind(id)
             .bind(user_id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.db()?)
             .await?;
         Ok(row.as_ref().map(draft).transpose()?)
     }
@@ -93,7 +95,7 @@ impl Store {
     pub async fn list_drafts(&self, user_id: &str) -> Result<Vec<DraftRecord>> {
         let rows = sqlx::query("SELECT * FROM drafts WHERE user_id = $1 ORDER BY updated_at DESC")
             .bind(user_id)
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db()?)
             .await?;
         Ok(rows.iter().map(draft).collect::<Result<_, _>>()?)
     }
@@ -102,7 +104,7 @@ impl Store {
         let done = sqlx::query("DELETE FROM drafts WHERE id = $1 AND user_id = $2")
             .bind(id)
             .bind(user_id)
-            .execute(&self.pool)
+            .execute(&self.db()?)
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("draft '{id}'")));

@@ -16,6 +16,11 @@ pub enum StoreError {
     /// A row still referenced elsewhere, or a reference to a row that does not exist.
     #[error("{0}")]
     Reference(String),
+    /// Writing would close a cycle in the declared product lineage (the products in order, the
+    /// first repeated at the end). Found inside the write transaction, under a lock every
+    /// instance takes, so two publications committed at the same moment cannot close one.
+    #[error("the declared product lineage would have a cycle: {}", .0.join(" → "))]
+    Cycle(Vec<String>),
     /// The configuration (URL) is wrong.
     #[error("{0}")]
     Config(String),

@@ -13,6 +13,7 @@ mod dialect;
 mod directory;
 mod drafts;
 mod error;
+mod health;
 pub mod lineage;
 mod products;
 mod records;
@@ -21,6 +22,8 @@ mod security;
 pub mod testing;
 
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -37,12 +40,17 @@ pub use security::NewToken;
 /// The registry's database.
 #[derive(Clone)]
 pub struct Store {
-    pool: AnyPool,
+    /// The connection pool, replaced when the database comes back after an outage.
+    pools: Arc<health::Pools>,
     dialect: Dialect,
     /// The database URL, for the change-feed listener's own connection.
     url: String,
     /// This store's name in the change feed (one per process).
     origin: String,
+    /// Counts the changes this process knows of: every write it committed, and every change
+    /// another instance announced once it has been applied. Anything computed from the database
+    /// at an older count may be stale (the read caches check it).
+    generation: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for Store {
@@ -70,36 +78,40 @@ impl Store {
         let dialect = Dialect::from_url(url)?;
         let options = AnyConnectOptions::from_str(&dialect.normalise_url(url))
             .map_err(|e| StoreError::Config(format!("DATABASE_URL is not usable: {e}")))?;
-        let pool_options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
-        let pool = match dialect {
-            Dialect::Sqlite => pool_options
-                .max_connections(8)
-                .after_connect(|conn, _| {
-                    Box::pin(async move {
-                        // Foreign keys are off by default in SQLite; WAL lets readers run beside
-                        // the writer; the busy timeout makes writers queue instead of failing.
-                        conn.execute(
-                            "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; \
-                             PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;",
-                        )
-                        .await?;
-                        Ok(())
-                    })
+        // A short acquire timeout: on PostgreSQL the watchdog (`health`) notices a database
+        // that stopped answering within a second or two; meanwhile nobody waits for long.
+        let pool_options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(5));
+        let pool_options = match dialect {
+            Dialect::Sqlite => pool_options.max_connections(8).after_connect(|conn, _| {
+                Box::pin(async move {
+                    // Foreign keys are off by default in SQLite; WAL lets readers run beside
+                    // the writer; the busy timeout makes writers queue instead of failing.
+                    conn.execute(
+                        "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; \
+                         PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;",
+                    )
+                    .await?;
+                    Ok(())
                 })
-                .connect_with(options)
-                .await
-                .map_err(StoreError::from)?,
-            Dialect::Postgres => pool_options
-                .max_connections(16)
-                .connect_with(options)
-                .await
-                .map_err(StoreError::from)?,
+            }),
+            Dialect::Postgres => pool_options.max_connections(16),
         };
+        let pool = pool_options
+            .clone()
+            .connect_with(options.clone())
+            .await
+            .map_err(StoreError::from)?;
+        let pools = Arc::new(health::Pools::new(pool, options, pool_options));
+        let generation = Arc::new(AtomicU64::new(1));
+        if dialect == Dialect::Postgres {
+            health::watch(&pools, &generation);
+        }
         Ok(Store {
-            pool,
+            pools,
             dialect,
             url: url.to_owned(),
             origin: uuid::Uuid::new_v4().to_string(),
+            generation,
         })
     }
 
@@ -110,7 +122,7 @@ impl Store {
             Dialect::Postgres => sqlx::migrate!("migrations/postgres"),
         };
         migrator
-            .run(&self.pool)
+            .run(&self.db()?)
             .await
             .map_err(|e| StoreError::Unavailable(format!("migration failed: {e}")))
     }
@@ -126,21 +138,83 @@ impl Store {
 
     /// True when the database answers a trivial query.
     pub async fn ping(&self) -> Result<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        let pool = self.db()?;
+        tokio::time::timeout(
+            Duration::from_secs(2),
+            sqlx::query("SELECT 1").execute(&pool),
+        )
+        .await
+        .map_err(|_| {
+            StoreError::Unavailable(String::from("the database did not answer in 2 s"))
+        })??;
         Ok(())
+    }
+
+    /// What SQLite's own checks find wrong with the file (`integrity_check`, `foreign_key_check`);
+    /// empty when all is well. PostgreSQL keeps its own house: nothing to report.
+    pub async fn integrity_check(&self) -> Result<Vec<String>> {
+        if self.dialect != Dialect::Sqlite {
+            return Ok(Vec::new());
+        }
+        let pool = self.db()?;
+        let mut problems: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_all(&pool)
+            .await?;
+        problems.retain(|p| p != "ok");
+        let dangling = sqlx::query("PRAGMA foreign_key_check")
+            .fetch_all(&pool)
+            .await?;
+        if !dangling.is_empty() {
+            problems.push(format!(
+                "{} rows refer to rows that do not exist",
+                dangling.len()
+            ));
+        }
+        Ok(problems)
     }
 
     /// Closes every connection (tests and shutdown).
     pub async fn close(&self) {
-        self.pool.close().await;
+        self.pools.close().await;
+    }
+
+    /// The pool, or at once an error while the database is known not to answer.
+    pub(crate) fn db(&self) -> Result<AnyPool> {
+        self.pools.get()
+    }
+
+    /// The count of changes this process knows of (see the field); it only grows.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Counts a change: what was read before it may be stale. The store counts its own commits;
+    /// the workbench counts again once it has applied a change to what it holds in memory, and
+    /// counts the changes other instances announce.
+    pub fn advance_generation(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Commits a write transaction: on PostgreSQL it first announces the changes to the other
+    /// instances (an empty list still says "something changed", so that their caches notice),
+    /// and once committed it counts the change.
+    async fn commit(
+        &self,
+        mut tx: sqlx::Transaction<'static, sqlx::Any>,
+        changes: &[Change],
+    ) -> Result<()> {
+        changes::notify(&mut tx, self.dialect, &self.origin, changes).await?;
+        tx.commit().await?;
+        self.advance_generation();
+        Ok(())
     }
 
     async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
         let tx = match self.dialect {
             // A deferred SQLite transaction that reads and then writes can fail when another
             // writer got in between; taking the write lock up front makes writers queue instead.
-            Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Dialect::Postgres => self.pool.begin().await?,
+            Dialect::Sqlite => self.db()?.begin_with("BEGIN IMMEDIATE").await?,
+            Dialect::Postgres => self.db()?.begin().await?,
         };
         Ok(tx)
     }

@@ -7,7 +7,7 @@ use domain::DocumentFormat;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
-use crate::changes::{Change, notify};
+use crate::changes::Change;
 use crate::directory::stale;
 use crate::{
     Expect, InputPortRow, OutputPortRow, ProductRecord, ProductRow, ProductWrite, Publication,
@@ -128,6 +128,9 @@ impl Store {
         for id in &touched {
             refresh_derived(&mut tx, id).await?;
         }
+        if !publication.products.is_empty() {
+            check_acyclic(&mut tx, self.dialect, &publication.products).await?;
+        }
         for event in &publication.audit {
             audit::insert(&mut tx, event).await?;
         }
@@ -135,8 +138,7 @@ impl Store {
             .iter()
             .map(|id| Change::Product { id: id.clone() })
             .collect();
-        notify(&mut tx, self.dialect, &self.origin, &changes).await?;
-        tx.commit().await?;
+        self.commit(tx, &changes).await?;
         published.touched = touched.into_iter().collect();
         Ok(published)
     }
@@ -147,7 +149,7 @@ impl Store {
              FROM products p WHERE p.id = $1"
         )))
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db()?)
         .await?;
         let Some(row) = row else { return Ok(None) };
         Ok(Some(ProductRecord {
@@ -172,7 +174,7 @@ impl Store {
         )))
         .bind(domain_id)
         .bind(team_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db()?)
         .await?;
         Ok(rows.iter().map(product_row).collect::<Result<_, _>>()?)
     }
@@ -181,7 +183,7 @@ impl Store {
     pub async fn product_exists(&self, id: &str) -> Result<bool> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM products WHERE id = $1")
             .bind(id)
-            .fetch_one(&self.pool)
+            .fetch_one(&self.db()?)
             .await?;
         Ok(n > 0)
     }
@@ -190,7 +192,7 @@ impl Store {
         let rows =
             sqlx::query("SELECT * FROM output_ports WHERE product_id = $1 ORDER BY position")
                 .bind(product_id)
-                .fetch_all(&self.pool)
+                .fetch_all(&self.db()?)
                 .await?;
         Ok(rows.iter().map(output_port).collect::<Result<_, _>>()?)
     }
@@ -198,7 +200,7 @@ impl Store {
     pub async fn input_ports(&self, product_id: &str) -> Result<Vec<InputPortRow>> {
         let rows = sqlx::query("SELECT * FROM input_ports WHERE product_id = $1 ORDER BY position")
             .bind(product_id)
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db()?)
             .await?;
         Ok(rows.iter().map(input_port).collect::<Result<_, _>>()?)
     }
@@ -237,7 +239,7 @@ impl Store {
         .bind(contract_id)
         .bind(pattern)
         .bind(limit)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db()?)
         .await?;
         rows.iter()
             .map(|row| {
@@ -263,7 +265,7 @@ impl Store {
              WHERE o.product_id = $1 AND i.product_id <> $1 ORDER BY p.name, i.name"
         )))
         .bind(product_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db()?)
         .await?;
         rows.iter()
             .map(|row| {
@@ -285,7 +287,7 @@ impl Store {
              FROM input_ports i JOIN output_ports o ON o.contract_id = i.contract_id \
              WHERE i.product_id <> o.product_id",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db()?)
         .await?;
         rows.iter()
             .map(|r| Ok((r.try_get("consumer")?, r.try_get("producer")?)))
@@ -301,7 +303,7 @@ impl Store {
              FROM product_revisions WHERE product_id = $1 ORDER BY revision DESC",
         )
         .bind(id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db()?)
         .await?;
         Ok(rows.iter().map(revision).collect::<Result<_, _>>()?)
     }
@@ -312,7 +314,7 @@ impl Store {
             "SELECT * FROM product_revisions WHERE product_id = $1 ORDER BY revision DESC",
         )
         .bind(id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db()?)
         .await?;
         Ok(rows.iter().map(revision).collect::<Result<_, _>>()?)
     }
@@ -322,7 +324,7 @@ impl Store {
             sqlx::query("SELECT * FROM product_revisions WHERE product_id = $1 AND revision = $2")
                 .bind(id)
                 .bind(number)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.db()?)
                 .await?;
         Ok(row.as_ref().map(revision).transpose()?)
     }
@@ -330,7 +332,7 @@ impl Store {
     /// How many products there are (for dashboards and readiness).
     pub async fn count_products(&self) -> Result<i64> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM products")
-            .fetch_one(&self.pool)
+            .fetch_one(&self.db()?)
             .await?)
     }
 }
@@ -512,4 +514,107 @@ async fn refresh_derived(conn: &mut AnyConnection, product_id: &str) -> Result<(
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+/// Every instance takes this lock (PostgreSQL, for the rest of the transaction) before it checks
+/// the declared product lineage, so checks and their writes happen one after another across
+/// instances: the second check sees what the first committed.
+const LINEAGE_LOCK: i64 = 0x4d45_5348_4c49_4e45; // "MESHLINE"
+
+/// Refuses the publication if a written product now reaches itself through declared input ports
+/// (in the rows as this transaction sees them: its own writes and everything committed). The
+/// workbench checks the same thing beforehand on its in-memory graph, with a finding that names
+/// the input port; this is the guard against a publication another instance committed that this
+/// instance's graph has not heard of yet. SQLite needs no lock: its writers are already one at a
+/// time (`BEGIN IMMEDIATE`).
+async fn check_acyclic(
+    tx: &mut AnyConnection,
+    dialect: crate::Dialect,
+    products: &[ProductWrite],
+) -> Result<()> {
+    if dialect == crate::Dialect::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(LINEAGE_LOCK)
+            .execute(&mut *tx)
+            .await?;
+    }
+    for product in products {
+        // Pairs (product, the product it reads from) downstream of this one; UNION keeps the
+        // walk finite whatever the graph holds.
+        let pairs: Vec<(String, String)> = sqlx::query_as(
+            "WITH RECURSIVE downstream (product_id, via) AS ( \
+                 SELECT i.product_id, o.product_id FROM output_ports o \
+                 JOIN input_ports i ON i.contract_id = o.contract_id WHERE o.product_id = $1 \
+               UNION \
+                 SELECT i.product_id, o.product_id FROM downstream d \
+                 JOIN output_ports o ON o.product_id = d.product_id \
+                 JOIN input_ports i ON i.contract_id = o.contract_id \
+             ) SELECT product_id, via FROM downstream",
+        )
+        .bind(&product.id)
+        .fetch_all(&mut *tx)
+        .await?;
+        if let Some(cycle) = cycle_through(&product.id, &pairs) {
+            return Err(StoreError::Cycle(cycle));
+        }
+    }
+    Ok(())
+}
+
+/// The shortest way from `start` back to itself through (reader, read) pairs, in the direction
+/// data flows (`start` is read by the next one, …, the last one is read by `start`).
+fn cycle_through(start: &str, pairs: &[(String, String)]) -> Option<Vec<String>> {
+    use std::collections::{HashMap, VecDeque};
+    let mut readers: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (reader, read) in pairs {
+        readers
+            .entry(read.as_str())
+            .or_default()
+            .push(reader.as_str());
+    }
+    let mut came_from: HashMap<&str, &str> = HashMap::new();
+    let mut queue = VecDeque::from([start]);
+    while let Some(at) = queue.pop_front() {
+        for &next in readers.get(at).map(Vec::as_slice).unwrap_or_default() {
+            if next == start {
+                let mut path = vec![at.to_owned()];
+                let mut step = at;
+                while step != start {
+                    step = came_from[step];
+                    path.push(step.to_owned());
+                }
+                path.reverse();
+                path.push(start.to_owned());
+                return Some(path);
+            }
+            if next != start && !came_from.contains_key(next) {
+                came_from.insert(next, at);
+                queue.push_back(next);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cycle_through;
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn the_shortest_cycle_is_named_in_the_direction_data_flows() {
+        // b reads a, c reads b, a reads c: a → b → c → a. d reads b (not on the cycle).
+        let p = pairs(&[("b", "a"), ("c", "b"), ("d", "b"), ("a", "c")]);
+        assert_eq!(cycle_through("a", &p).unwrap(), ["a", "b", "c", "a"]);
+        assert_eq!(
+            cycle_through("a", &pairs(&[("a", "a")])).unwrap(),
+            ["a", "a"]
+        );
+        assert_eq!(cycle_through("a", &pairs(&[("b", "a"), ("c", "b")])), None);
+    }
 }

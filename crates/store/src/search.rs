@@ -58,13 +58,13 @@ impl Store {
                 self.dialect.fts_select()
             )))
             .bind(text)
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db()?)
             .await?,
             None => {
                 sqlx::query(AssertSqlSafe(format!(
                     "SELECT {ROW_COLUMNS}, CAST(0 AS DOUBLE PRECISION) AS rank FROM products p"
                 )))
-                .fetch_all(&self.pool)
+                .fetch_all(&self.db()?)
                 .await?
             }
         };

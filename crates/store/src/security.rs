@@ -54,7 +54,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         audit::insert(&mut tx, event).await?;
-        tx.commit().await?;
+        self.commit(tx, &[]).await?;
         self.get_token(&new.id)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("token '{}'", new.id)))
@@ -65,7 +65,7 @@ impl Store {
             "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE id = $1"
         )))
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db()?)
         .await?;
         Ok(row.as_ref().map(token).transpose()?)
     }
@@ -76,7 +76,7 @@ impl Store {
             "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL"
         )))
         .bind(hash)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db()?)
         .await?;
         let Some(found) = row.as_ref().map(token).transpose()? else {
             return Ok(None);
@@ -92,7 +92,7 @@ impl Store {
             let _ = sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1")
                 .bind(&found.id)
                 .bind(now())
-                .execute(&self.pool)
+                .execute(&self.db()?)
                 .await;
         }
         Ok(Some(found))
@@ -110,7 +110,7 @@ impl Store {
         )))
         .bind(user_id)
         .bind(team_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db()?)
         .await?;
         Ok(rows.iter().map(token).collect::<Result<_, _>>()?)
     }
@@ -128,7 +128,7 @@ impl Store {
             return Err(StoreError::NotFound(format!("live token '{id}'")));
         }
         audit::insert(&mut tx, event).await?;
-        tx.commit().await?;
+        self.commit(tx, &[]).await?;
         Ok(())
     }
 
@@ -143,7 +143,7 @@ impl Store {
             .bind(user_id)
             .bind(now())
             .bind(expires_at)
-            .execute(&self.pool)
+            .execute(&self.db()?)
             .await?;
         Ok(())
     }
@@ -156,18 +156,20 @@ impl Store {
         )
         .bind(id_hash)
         .bind(now())
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db()?)
         .await?;
         Ok(row.as_ref().map(user).transpose()?)
     }
 
-    /// Ends a session; ending one that does not exist is not an error (signing out twice).
+    /// Ends a session; ending one that does not exist is not an error (signing out twice). It
+    /// is a counted (and, on PostgreSQL, announced) change, so no cache keeps the session alive.
     pub async fn delete_session(&self, id_hash: &str) -> Result<()> {
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM sessions WHERE id_hash = $1 OR expires_at < $2")
             .bind(id_hash)
             .bind(now())
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
-        Ok(())
+        self.commit(tx, &[]).await
     }
 }

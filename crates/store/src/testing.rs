@@ -74,13 +74,7 @@ impl TestDb {
                 }
             }
             Cleanup::Database { admin_url, name } => {
-                if let Ok(mut admin) = AnyConnection::connect(&admin_url).await {
-                    let _ = admin
-                        .execute(AssertSqlSafe(format!(
-                            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                        )))
-                        .await;
-                }
+                drop_postgres_database(&admin_url, &name).await;
             }
         }
     }
@@ -106,4 +100,15 @@ pub async fn create_postgres_database() -> (String, String, String) {
         .await
         .expect("create test database");
     (format!("{base}/{name}"), admin_url, name)
+}
+
+/// Drops a database made by [`create_postgres_database`], whoever is still connected to it.
+pub async fn drop_postgres_database(admin_url: &str, name: &str) {
+    if let Ok(mut admin) = AnyConnection::connect(admin_url).await {
+        let _ = admin
+            .execute(AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .await;
+    }
 }

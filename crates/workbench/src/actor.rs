@@ -60,6 +60,23 @@ impl Actor {
         }
     }
 
+    /// Who this is, as a short key: requests with the same key are answered alike (what the
+    /// server's response cache keys on, beside the store's generation, which every change to a
+    /// user, a membership, a token or a setting advances).
+    pub fn identity(&self) -> String {
+        let who = match &self.principal {
+            Principal::Anonymous => String::from("anonymous"),
+            Principal::User { user, .. } => format!("user:{}", user.id),
+            Principal::Team {
+                team_id,
+                token_name,
+            } => format!("team:{team_id}:{token_name}"),
+            Principal::AdminToken => String::from("admin-token"),
+            Principal::System => String::from("system"),
+        };
+        format!("{who}|{}", self.anonymous_read)
+    }
+
     pub fn is_admin(&self) -> bool {
         match &self.principal {
             Principal::AdminToken | Principal::System => true,

@@ -93,7 +93,21 @@ impl Workbench {
         if self.config.anonymous_read {
             return true;
         }
-        matches!(self.store.setting("anonymous_read").await, Ok(Some(v)) if v == "true")
+        let generation = self.generation();
+        if let Some(known) = self.reads.anonymous_read(generation)
+            && self.remembers()
+        {
+            return known;
+        }
+        match self.store.setting("anonymous_read").await {
+            Ok(value) => {
+                let on = value.as_deref() == Some("true");
+                self.reads.remember_anonymous_read(generation, on);
+                on
+            }
+            // Not remembered: the next request asks the database again.
+            Err(_) => false,
+        }
     }
 
     pub async fn anonymous(&self) -> Actor {
@@ -119,29 +133,51 @@ impl Workbench {
                 anonymous_read: self.anonymous_read().await,
             }));
         }
-        let Some(token) = self.store.token_by_hash(&sha256_hex(secret)).await? else {
+        let hash = sha256_hex(secret);
+        let key = format!("t:{hash}");
+        let generation = self.generation();
+        if let Some(actor) = self.reads.actor(&key, generation)
+            && self.remembers()
+        {
+            return Ok(Some(actor));
+        }
+        let Some(token) = self.store.token_by_hash(&hash).await? else {
             return Ok(None);
         };
-        match (token.user_id, token.team_id) {
-            (_, Some(team_id)) => Ok(Some(Actor {
+        let actor = match (token.user_id, token.team_id) {
+            (_, Some(team_id)) => Actor {
                 principal: Principal::Team {
                     team_id,
                     token_name: token.name,
                 },
                 anonymous_read: self.anonymous_read().await,
-            })),
-            (Some(user_id), None) => match self.store.get_user(&user_id).await? {
-                Some(user) => Ok(Some(self.user_actor(user).await?)),
-                None => Ok(None),
             },
-            (None, None) => Ok(None),
-        }
+            (Some(user_id), None) => match self.store.get_user(&user_id).await? {
+                Some(user) => self.user_actor(user).await?,
+                None => return Ok(None),
+            },
+            (None, None) => return Ok(None),
+        };
+        self.reads.remember_actor(key, generation, actor.clone());
+        Ok(Some(actor))
     }
 
     /// The actor behind a session cookie, if the session is live.
     pub async fn authenticate_session(&self, secret: &str) -> Result<Option<Actor>> {
-        match self.store.session_user(&sha256_hex(secret)).await? {
-            Some(user) => Ok(Some(self.user_actor(user).await?)),
+        let hash = sha256_hex(secret);
+        let key = format!("s:{hash}");
+        let generation = self.generation();
+        if let Some(actor) = self.reads.actor(&key, generation)
+            && self.remembers()
+        {
+            return Ok(Some(actor));
+        }
+        match self.store.session_user(&hash).await? {
+            Some(user) => {
+                let actor = self.user_actor(user).await?;
+                self.reads.remember_actor(key, generation, actor.clone());
+                Ok(Some(actor))
+            }
             None => Ok(None),
         }
     }

@@ -75,6 +75,17 @@ impl From<StoreError> for WorkbenchError {
                 message,
                 current_revision: None,
             },
+            StoreError::Cycle(cycle) => WorkbenchError::invalid(vec![
+                Finding::error(
+                    "cycle",
+                    "/inputPorts",
+                    format!(
+                        "the input ports would close a cycle with a publication committed at the same moment: {}",
+                        cycle.join(" → ")
+                    ),
+                )
+                .fix("data products must form a DAG: read a port of a product that is not downstream of this one, or remove that input port"),
+            ]),
             StoreError::Config(message) | StoreError::Unavailable(message) => {
                 tracing::error!(error = %message, "store failure");
                 WorkbenchError::Unavailable(message)

@@ -15,6 +15,7 @@ mod error;
 mod graph;
 pub mod markdown;
 mod publish;
+mod reads;
 mod synthetic;
 mod transfer;
 
@@ -24,6 +25,7 @@ pub use catalog::DocSelector;
 pub use error::{Result, WorkbenchError};
 pub use graph::{ExploreQuery, ImpactFormat, Received};
 pub use publish::{Mode, SourceDoc, Submission};
+pub use reads::MAX_AGE as READ_CACHE_MAX_AGE;
 pub use store::Expect;
 pub use transfer::{ExportedFile, ImportReport};
 
@@ -36,6 +38,8 @@ pub struct WorkbenchConfig {
     pub anonymous_read: bool,
     /// `MESHWORK_ADMIN_TOKEN`: an API token with admin rights.
     pub admin_token: Option<String>,
+    /// Look tokens, sessions and settings up every time (`MESHWORK_NO_READ_CACHE`).
+    pub no_read_cache: bool,
 }
 
 /// The use cases, over one store.
@@ -45,6 +49,8 @@ pub struct Workbench {
     config: WorkbenchConfig,
     /// The lineage graph in memory, shared by every clone.
     lineage: graph::Shared,
+    /// Readings kept in memory (actors behind secrets, settings), shared by every clone.
+    reads: std::sync::Arc<reads::Reads>,
 }
 
 impl Workbench {
@@ -53,11 +59,23 @@ impl Workbench {
             store,
             config,
             lineage: graph::Shared::default(),
+            reads: std::sync::Arc::default(),
         }
     }
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The count of changes this process knows of. Whatever was read at an older count may be
+    /// stale; the server's response cache keys on it.
+    pub fn generation(&self) -> u64 {
+        self.store.generation()
+    }
+
+    /// Whether readings may be remembered (see [`reads`]).
+    pub(crate) fn remembers(&self) -> bool {
+        !self.config.no_read_cache
     }
 
     /// True when the database answers.

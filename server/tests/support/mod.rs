@@ -92,6 +92,7 @@ impl TestApp {
             WorkbenchConfig {
                 anonymous_read: false,
                 admin_token: Some(ADMIN_TOKEN.to_owned()),
+                no_read_cache: false,
             },
         );
         let system = Actor::system();
@@ -231,6 +232,7 @@ impl TestApp {
             WorkbenchConfig {
                 anonymous_read: false,
                 admin_token: Some(ADMIN_TOKEN.to_owned()),
+                no_read_cache: false,
             },
         );
         server::app(AppState {

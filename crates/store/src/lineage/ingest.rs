@@ -8,7 +8,7 @@ use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 use super::fold::{Folded, IoDef, Known, KnownJob, RunState, fold};
 use super::{DatasetKey, LineageEventWrite};
-use crate::changes::{Change, notify};
+use crate::changes::Change;
 use crate::{Result, Store, now};
 
 /// What storing an event did.
@@ -33,8 +33,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let out = ingest_batch(&mut tx, events).await?;
         let changes = changes_of(&out);
-        notify(&mut tx, self.dialect, &self.origin, &changes).await?;
-        tx.commit().await?;
+        self.commit(tx, &changes).await?;
         Ok(out)
     }
 }

@@ -98,7 +98,7 @@ impl Store {
              WHERE ($1 IS NULL OR id = $1) ORDER BY id",
         )
         .bind(id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db()?)
         .await?;
         rows.iter()
             .map(|row| {
@@ -124,7 +124,7 @@ impl Store {
         match ids {
             None => Ok(
                 sqlx::query_as("SELECT id, document FROM contracts ORDER BY id")
-                    .fetch_all(&self.pool)
+                    .fetch_all(&self.db()?)
                     .await?,
             ),
             Some(ids) => {
@@ -133,7 +133,7 @@ impl Store {
                     let row: Option<(String, String)> =
                         sqlx::query_as("SELECT id, document FROM contracts WHERE id = $1")
                             .bind(id)
-                            .fetch_optional(&self.pool)
+                            .fetch_optional(&self.db()?)
                             .await?;
                     out.extend(row);
                 }
@@ -153,7 +153,7 @@ impl Store {
         )
         .bind(ns)
         .bind(name)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db()?)
         .await?;
         let io: Vec<(String, String, String, String, String)> = sqlx::query_as(
             "SELECT job_namespace, job_name, direction, namespace, name FROM ol_job_io \
@@ -162,7 +162,7 @@ impl Store {
         )
         .bind(ns)
         .bind(name)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db()?)
         .await?;
         job_io_records(&jobs, io)
     }
@@ -180,7 +180,7 @@ impl Store {
             for (ns, name) in chunk {
                 q = q.bind(ns).bind(name);
             }
-            let rows = q.fetch_all(&self.pool).await?;
+            let rows = q.fetch_all(&self.db()?).await?;
             let sql = format!(
                 "SELECT job_namespace, job_name, direction, namespace, name FROM ol_job_io WHERE {} \
                  ORDER BY job_namespace, job_name, direction, namespace, name",
@@ -191,7 +191,7 @@ impl Store {
             for (ns, name) in chunk {
                 q = q.bind(ns).bind(name);
             }
-            let io = q.fetch_all(&self.pool).await?;
+            let io = q.fetch_all(&self.db()?).await?;
             out.extend(job_io_records(&rows, io)?);
         }
         Ok(out)
@@ -209,7 +209,7 @@ impl Store {
         )
         .bind(output.map(|o| o.namespace.as_str()))
         .bind(output.map(|o| o.name.as_str()))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db()?)
         .await?;
         Ok(rows
             .into_iter()
@@ -231,7 +231,7 @@ impl Store {
     pub async fn lineage_dataset_keys(&self) -> Result<Vec<DatasetKey>> {
         let rows: Vec<(String, String)> =
             sqlx::query_as("SELECT namespace, name FROM ol_datasets ORDER BY namespace, name")
-                .fetch_all(&self.pool)
+                .fetch_all(&self.db()?)
                 .await?;
         Ok(rows.into_iter().map(|(a, b)| key(a, b)).collect())
     }
@@ -244,7 +244,7 @@ impl Store {
                UNION ALL SELECT namespace, created_at, updated_at FROM ol_jobs) seen \
              GROUP BY namespace ORDER BY namespace",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db()?)
         .await?;
         Ok(rows
             .into_iter()
@@ -270,13 +270,13 @@ impl Store {
         .bind(namespace)
         .bind(limit)
         .bind(offset)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db()?)
         .await?;
         let total: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM ol_datasets WHERE ($1 IS NULL OR namespace = $1)",
         )
         .bind(namespace)
-        .fetch_one(&self.pool)
+        .fetch_one(&self.db()?)
         .await?;
         let list = rows.iter().map(dataset).collect::<Result<_, _>>()?;
         Ok((list, total))
@@ -286,7 +286,7 @@ impl Store {
         let row = sqlx::query("SELECT * FROM ol_datasets WHERE namespace = $1 AND name = $2")
             .bind(&k.namespace)
             .bind(&k.name)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.db()?)
             .await?;
         row.as_ref()
             .map(dataset)
@@ -319,12 +319,12 @@ impl Store {
         .bind(namespace)
         .bind(limit)
         .bind(offset)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db()?)
         .await?;
         let total: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM ol_jobs WHERE ($1 IS NULL OR namespace = $1)")
                 .bind(namespace)
-                .fetch_one(&self.pool)
+                .fetch_one(&self.db()?)
                 .await?;
         let mut list = Vec::with_capacity(rows.len());
         for row in &rows {
@@ -337,7 +337,7 @@ impl Store {
         let row = sqlx::query("SELECT * FROM ol_jobs WHERE namespace = $1 AND name = $2")
             .bind(namespace)
             .bind(name)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.db()?)
             .await?;
         match row {
             Some(row) => Ok(Some(self.job_record(&row).await?)),
@@ -383,14 +383,14 @@ impl Store {
         .bind(name)
         .bind(limit)
         .bind(offset)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db()?)
         .await?;
         let total: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM ol_runs WHERE job_namespace = $1 AND job_name = $2",
         )
         .bind(namespace)
         .bind(name)
-        .fetch_one(&self.pool)
+        .fetch_one(&self.db()?)
         .await?;
         let mut list = Vec::with_capacity(rows.len());
         for row in &rows {
@@ -402,7 +402,7 @@ impl Store {
     pub async fn lineage_run(&self, run_id: &str) -> Result<Option<RunRecord>> {
         let row = sqlx::query("SELECT * FROM ol_runs WHERE run_id = $1")
             .bind(run_id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.db()?)
             .await?;
         match row {
             Some(row) => Ok(Some(self.with_run_io(run(&row)?).await?)),
@@ -415,7 +415,7 @@ impl Store {
             "SELECT direction, namespace, name FROM ol_run_io WHERE run_id = $1 ORDER BY direction, namespace, name",
         )
         .bind(&record.run_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db()?)
         .await?;
         for (direction, ns, name) in io {
             if direction == "input" {
@@ -440,7 +440,7 @@ impl Store {
         .bind(&k.namespace)
         .bind(&k.name)
         .bind(limit)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db()?)
         .await?;
         rows.iter()
             .map(|row| {
@@ -462,7 +462,7 @@ impl Store {
     /// How many events were stored (for tests and the dashboard).
     pub async fn lineage_event_count(&self) -> Result<i64> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM ol_events")
-            .fetch_one(&self.pool)
+            .fetch_one(&self.db()?)
             .await?)
     }
 }

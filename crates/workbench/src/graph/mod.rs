@@ -91,13 +91,26 @@ impl Workbench {
             let wb = self.clone();
             tokio::spawn(async move {
                 while let Some(item) = feed.recv().await {
-                    let outcome = match item {
-                        FeedItem::Changes(changes) => wb.apply_changes(&changes).await,
-                        FeedItem::Resync => wb.reload_graph().await,
+                    let reload = match item {
+                        FeedItem::Changes(changes) => match wb.apply_changes(&changes).await {
+                            Ok(()) => false,
+                            Err(e) => {
+                                tracing::warn!(error = %e, "could not apply a change from another instance; reloading");
+                                true
+                            }
+                        },
+                        FeedItem::Resync => true,
                     };
-                    if let Err(e) = outcome {
-                        tracing::warn!(error = %e, "could not apply a change from another instance");
+                    // After an interruption (or a change that could not be read): read everything
+                    // again, for as long as it takes the database to answer.
+                    let mut wait = std::time::Duration::from_millis(250);
+                    while reload && let Err(e) = wb.reload_graph().await {
+                        tracing::warn!(error = %e, "could not reload the lineage graph; retrying");
+                        tokio::time::sleep(wait).await;
+                        wait = (wait * 2).min(std::time::Duration::from_secs(5));
                     }
+                    // Counted once applied (or not: then nothing remembered may be trusted).
+                    wb.store.advance_generation();
                 }
             });
         }
@@ -108,6 +121,7 @@ impl Workbench {
     pub async fn reload_graph(&self) -> Result<()> {
         let graph = load(&self.store).await?;
         *self.write_graph() = graph;
+        self.store.advance_generation();
         Ok(())
     }
 
@@ -171,6 +185,9 @@ impl Workbench {
                 }
             }
         }
+        // The commit was counted before the graph changed: a page read in between saw the old
+        // graph at the new count, so count again now that the graph is current.
+        self.store.advance_generation();
         Ok(())
     }
 

@@ -1,0 +1,102 @@
+//! What readers ask for again and again, kept in memory: who is behind a token or a session, and
+//! whether anonymous reading is on. Readers of a catalog vastly outnumber writers, and every
+//! request with a token used to look the token up.
+//!
+//! Every entry remembers the store's generation at the moment its reading *started*; it is used
+//! only while the generation is unchanged (any write this process commits, or any change another
+//! instance announces, advances it) and for at most [`MAX_AGE`], which bounds what no write
+//! announces (a session expiring, a writer in another process on the same SQLite file).
+
+use std::time::{Duration, Instant};
+
+use crate::actor::Actor;
+
+/// The longest a remembered reading is used, whatever the generation says.
+pub const MAX_AGE: Duration = Duration::from_secs(10);
+
+/// How many actors are remembered (tokens and sessions together).
+const ACTORS: usize = 10_000;
+
+#[derive(Clone, Debug)]
+struct Remembered<T> {
+    generation: u64,
+    at: Instant,
+    value: T,
+}
+
+impl<T: Clone> Remembered<T> {
+    fn current(&self, generation: u64) -> Option<T> {
+        (self.generation == generation && self.at.elapsed() < MAX_AGE).then(|| self.value.clone())
+    }
+}
+
+/// The caches of one process, shared by every clone of the workbench.
+#[derive(Debug)]
+pub(crate) struct Reads {
+    /// By `t:<token hash>` or `s:<session hash>`; only secrets that were valid are remembered.
+    actors: quick_cache::sync::Cache<String, Remembered<Actor>>,
+    anonymous_read: std::sync::Mutex<Option<Remembered<bool>>>,
+}
+
+impl Default for Reads {
+    fn default() -> Reads {
+        Reads {
+            actors: quick_cache::sync::Cache::new(ACTORS),
+            anonymous_read: std::sync::Mutex::new(None),
+        }
+    }
+}
+
+impl Reads {
+    pub(crate) fn actor(&self, key: &str, generation: u64) -> Option<Actor> {
+        self.actors.get(key)?.current(generation)
+    }
+
+    /// Remembers an actor read at `generation` (read before the lookup began).
+    pub(crate) fn remember_actor(&self, key: String, generation: u64, actor: Actor) {
+        self.actors.insert(
+            key,
+            Remembered {
+                generation,
+                at: Instant::now(),
+                value: actor,
+            },
+        );
+    }
+
+    pub(crate) fn anonymous_read(&self, generation: u64) -> Option<bool> {
+        self.anonymous_read
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_ref()?
+            .current(generation)
+    }
+
+    pub(crate) fn remember_anonymous_read(&self, generation: u64, value: bool) {
+        *self
+            .anonymous_read
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Remembered {
+            generation,
+            at: Instant::now(),
+            value,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_entry_is_used_only_at_the_generation_it_was_read_at() {
+        let reads = Reads::default();
+        reads.remember_actor("t:x".into(), 7, Actor::anonymous(true));
+        assert_eq!(reads.actor("t:x", 7), Some(Actor::anonymous(true)));
+        assert_eq!(reads.actor("t:x", 8), None);
+        assert_eq!(reads.actor("t:y", 7), None);
+        reads.remember_anonymous_read(3, true);
+        assert_eq!(reads.anonymous_read(3), Some(true));
+        assert_eq!(reads.anonymous_read(4), None);
+    }
+}

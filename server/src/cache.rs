@@ -1,0 +1,334 @@
+//! The response cache: the answers to the reads that dominate a catalog's traffic (the catalog
+//! and product pages, product JSON, search), kept in memory and served again while nothing has
+//! changed.
+//!
+//! An answer is remembered under the caller's identity, the request's path, query and `Accept`
+//! header, with the store's generation read *before* the handler ran: any write this instance
+//! commits, any change to the in-memory lineage graph, and any change another instance announces
+//! (PostgreSQL LISTEN/NOTIFY) advances the generation, and a remembered answer is used only while
+//! the generation is the one it was computed at — so a read after a write always sees the write.
+//! It is also used for at most [`workbench::READ_CACHE_MAX_AGE`], which bounds relative times
+//! ("refreshed 3 hours ago") and what no write announces. Permission checks are not skipped: the
+//! answer was computed by the use cases for this very identity.
+//!
+//! Pages carry the nonce of their Content-Security-Policy in their inline scripts; a remembered
+//! page is kept cut at its nonce and joined again with the new request's nonce. JSON answers get
+//! an ETag that changes with their content (the handler's own validator, such as a product's
+//! revision, followed by a digest), and `If-None-Match` with it is answered 304.
+
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use workbench::{Actor, Workbench};
+
+use crate::csp::CspNonce;
+use crate::error::HttpError;
+
+/// The memory the remembered answers may take.
+const CAPACITY_BYTES: u64 = 64 * 1024 * 1024;
+/// Larger answers are served but not remembered.
+const LARGEST: usize = 2 * 1024 * 1024;
+/// What a handler of a cached route may answer at most (its body is read whole).
+const READ_LIMIT: usize = 64 * 1024 * 1024;
+
+/// The remembered answers of one router.
+pub struct ResponseCache {
+    workbench: Workbench,
+    /// Off with `MESHWORK_NO_READ_CACHE`: answers are still given ETags, never remembered.
+    enabled: bool,
+    entries: quick_cache::sync::Cache<String, Arc<Entry>, Weight>,
+}
+
+impl std::fmt::Debug for ResponseCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResponseCache")
+            .field("entries", &self.entries.len())
+            .finish()
+    }
+}
+
+#[derive(Clone)]
+struct Weight;
+
+impl quick_cache::Weighter<String, Arc<Entry>> for Weight {
+    fn weight(&self, key: &String, entry: &Arc<Entry>) -> u64 {
+        (key.len() + entry.size + 256) as u64
+    }
+}
+
+struct Entry {
+    generation: u64,
+    at: Instant,
+    headers: HeaderMap,
+    /// The body cut at every occurrence of the nonce it was rendered with.
+    segments: Vec<Bytes>,
+    size: usize,
+    /// For JSON: the validator `If-None-Match` is compared with.
+    etag: Option<HeaderValue>,
+}
+
+impl ResponseCache {
+    pub fn new(workbench: Workbench, enabled: bool) -> ResponseCache {
+        ResponseCache {
+            workbench,
+            enabled,
+            entries: quick_cache::sync::Cache::with_weighter(4_096, CAPACITY_BYTES, Weight),
+        }
+    }
+}
+
+/// Whether answers to `GET path` are remembered: the pages and reads that every visitor makes.
+/// Anything else (the wizard, tokens, drafts, lineage exploration) is computed every time.
+pub fn cached_route(path: &str) -> bool {
+    let segments: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
+    matches!(
+        segments.as_slice(),
+        [] | [""]
+            | ["products", _]
+            | ["domains"]
+            | ["domains", _]
+            | ["teams"]
+            | ["teams", _]
+            | ["mesh"]
+            | ["api", "v1", "search"]
+            | ["api", "v1", "products"]
+            | ["api", "v1", "products", _]
+    )
+}
+
+/// The middleware (inside authentication, which resolved the caller, and inside the security
+/// headers, which drew the nonce).
+pub async fn serve(State(cache): State<Arc<ResponseCache>>, req: Request, next: Next) -> Response {
+    if req.method() != Method::GET || !cached_route(req.uri().path()) {
+        return next.run(req).await;
+    }
+    let Some(actor) = req.extensions().get::<Actor>() else {
+        return next.run(req).await;
+    };
+    let nonce = req
+        .extensions()
+        .get::<CspNonce>()
+        .map(|n| n.0.clone())
+        .unwrap_or_default();
+    let accept = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let key = format!("{}\n{}\n{accept}", actor.identity(), req.uri());
+    let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
+    // Read before the handler runs: a change while it runs leaves its answer already stale.
+    let generation = cache.workbench.generation();
+    if cache.enabled
+        && let Some(entry) = cache.entries.get(&key)
+        && entry.generation == generation
+        && entry.at.elapsed() < workbench::READ_CACHE_MAX_AGE
+    {
+        return entry.respond(&nonce, if_none_match.as_ref());
+    }
+
+    let response = next.run(req).await;
+    if response.status() != StatusCode::OK || response.headers().contains_key(header::SET_COOKIE) {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let body = match axum::body::to_bytes(body, READ_LIMIT).await {
+        Ok(body) => body,
+        Err(e) => {
+            tracing::error!(error = %e, "could not read an answer to remember");
+            return HttpError::new("internal", "the answer could not be read").into_response();
+        }
+    };
+    let entry = Arc::new(Entry::new(generation, parts.headers, body, &nonce));
+    if cache.enabled && entry.size <= LARGEST {
+        cache.entries.insert(key, entry.clone());
+    }
+    entry.respond(&nonce, if_none_match.as_ref())
+}
+
+impl Entry {
+    fn new(generation: u64, mut headers: HeaderMap, body: Bytes, nonce: &str) -> Entry {
+        headers.remove(header::CONTENT_LENGTH);
+        let json = headers
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+        let etag = json.then(|| {
+            let mut digest = std::collections::hash_map::DefaultHasher::new();
+            body.hash(&mut digest);
+            let own = headers
+                .get(header::ETAG)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| format!("{}.", v.trim_matches('"')))
+                .unwrap_or_default();
+            HeaderValue::from_str(&format!("\"{own}{:016x}\"", digest.finish()))
+                .unwrap_or(HeaderValue::from_static("\"0\""))
+        });
+        if let Some(etag) = &etag {
+            headers.insert(header::ETAG, etag.clone());
+            // Browsers may keep it, for this user only, and must ask again before using it.
+            headers.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-cache"),
+            );
+            headers.insert(
+                header::VARY,
+                HeaderValue::from_static("Accept, Authorization, Cookie, X-Api-Key"),
+            );
+        }
+        let size = body.len();
+        Entry {
+            generation,
+            at: Instant::now(),
+            headers,
+            segments: split_at(&body, nonce),
+            size,
+            etag,
+        }
+    }
+
+    fn respond(&self, nonce: &str, if_none_match: Option<&HeaderValue>) -> Response {
+        if let (Some(etag), Some(wanted)) = (&self.etag, if_none_match)
+            && matches_any(wanted, etag)
+        {
+            let mut response = StatusCode::NOT_MODIFIED.into_response();
+            for name in [header::ETAG, header::CACHE_CONTROL, header::VARY] {
+                if let Some(v) = self.headers.get(&name) {
+                    response.headers_mut().insert(name, v.clone());
+                }
+            }
+            return response;
+        }
+        let body = match self.segments.as_slice() {
+            [one] => one.clone(),
+            parts => {
+                let mut joined = Vec::with_capacity(self.size + parts.len() * nonce.len());
+                for (i, part) in parts.iter().enumerate() {
+                    if i > 0 {
+                        joined.extend_from_slice(nonce.as_bytes());
+                    }
+                    joined.extend_from_slice(part);
+                }
+                Bytes::from(joined)
+            }
+        };
+        let mut response = Response::new(Body::from(body));
+        *response.headers_mut() = self.headers.clone();
+        response
+    }
+}
+
+/// The body cut at every occurrence of `nonce` (whole when there is none).
+fn split_at(body: &Bytes, nonce: &str) -> Vec<Bytes> {
+    if nonce.is_empty() {
+        return vec![body.clone()];
+    }
+    let needle = nonce.as_bytes();
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut at = 0;
+    while at + needle.len() <= body.len() {
+        if &body[at..at + needle.len()] == needle {
+            parts.push(body.slice(start..at));
+            at += needle.len();
+            start = at;
+        } else {
+            at += 1;
+        }
+    }
+    parts.push(body.slice(start..));
+    parts
+}
+
+/// `If-None-Match: "a", W/"b"` (or `*`) against an ETag, by weak comparison as RFC 9110 says.
+fn matches_any(wanted: &HeaderValue, etag: &HeaderValue) -> bool {
+    let Ok(wanted) = wanted.to_str() else {
+        return false;
+    };
+    let bare = |t: &str| t.trim().trim_start_matches("W/").to_owned();
+    let etag = bare(etag.to_str().unwrap_or_default());
+    wanted
+        .split(',')
+        .any(|t| t.trim() == "*" || bare(t) == etag)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_reads_every_visitor_makes_are_cached_and_nothing_else() {
+        for path in [
+            "/",
+            "/products/sales.orders",
+            "/domains/sales",
+            "/teams",
+            "/mesh",
+            "/api/v1/search",
+            "/api/v1/products",
+            "/api/v1/products/sales.orders",
+        ] {
+            assert!(cached_route(path), "{path}");
+        }
+        for path in [
+            "/register",
+            "/products/sales.orders/edit",
+            "/settings/tokens",
+            "/lineage",
+            "/api/v1/products/sales.orders/document",
+            "/api/v1/tokens",
+            "/api/v1/drafts",
+            "/rpc/lineage",
+        ] {
+            assert!(!cached_route(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn a_page_is_joined_again_with_the_new_nonce() {
+        let body = Bytes::from_static(b"<script nonce=\"abc\">1</script><script nonce=\"abc\">");
+        let parts = split_at(&body, "abc");
+        assert_eq!(parts.len(), 3);
+        let entry = Entry {
+            generation: 1,
+            at: Instant::now(),
+            headers: HeaderMap::new(),
+            segments: parts,
+            size: body.len(),
+            etag: None,
+        };
+        let response = entry.respond("xyz", None);
+        let bytes = futures_body(response);
+        assert_eq!(
+            bytes,
+            "<script nonce=\"xyz\">1</script><script nonce=\"xyz\">"
+        );
+    }
+
+    #[test]
+    fn if_none_match_compares_weakly_and_accepts_lists() {
+        let etag = HeaderValue::from_static("\"3.00ff\"");
+        for wanted in ["\"3.00ff\"", "W/\"3.00ff\"", "\"x\", \"3.00ff\"", "*"] {
+            assert!(
+                matches_any(&HeaderValue::from_str(wanted).unwrap(), &etag),
+                "{wanted}"
+            );
+        }
+        assert!(!matches_any(&HeaderValue::from_static("\"3\""), &etag));
+    }
+
+    fn futures_body(response: Response) -> String {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let bytes = rt
+            .block_on(axum::body::to_bytes(response.into_body(), usize::MAX))
+            .unwrap();
+        String::from_utf8(bytes.to_vec()).unwrap()
+    }
+}
