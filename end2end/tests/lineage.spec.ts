@@ -84,6 +84,18 @@ test("a product page shows its lineage, freshness and drift; the mesh map shows 
   await expect(page).toHaveURL(/\/lineage\?focus=product%3Afinance\.monthly-pnl/);
   await expect(page.locator('[data-node="product:finance.monthly-pnl"]')).toHaveCount(1);
 
+  // The product page's picture is drawn on the server; its SVG links are followed by the router
+  // (no page load), as the explorer's are.
+  await page.goto("/products/finance.monthly-pnl");
+  await hydrated(page);
+  await page.evaluate(() => ((window as any).__samePage = true));
+  const picture = page.getByTestId("product-lineage").getByTestId("lineage-svg");
+  await expect(picture).toBeVisible();
+  await picture.locator('[data-node="product:finance.monthly-pnl"] a.lnode-link').click();
+  await expect(page).toHaveURL(/\/lineage\?focus=product%3Afinance\.monthly-pnl/);
+  await expect(page.getByTestId("node-count")).toBeVisible();
+  expect(await page.evaluate(() => (window as any).__samePage)).toBe(true);
+
   await page.goto("/mesh");
   await expect(page.getByTestId("mesh-map")).toBeVisible();
   await expect(page.locator('[data-domain="sales"]')).toBeVisible();

@@ -40,6 +40,13 @@ impl IntoResponse for HttpError {
                 http::HeaderValue::from_static("Bearer realm=\"meshwork\""),
             );
         }
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            // The database watchdog pings every half second: asking again soon is worth it.
+            response.headers_mut().insert(
+                http::header::RETRY_AFTER,
+                http::HeaderValue::from_static("1"),
+            );
+        }
         response
     }
 }

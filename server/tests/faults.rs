@@ -255,6 +255,7 @@ async fn while_away(port: u16, seconds: u64) -> (Vec<u16>, Duration) {
         for (method, path, body) in [
             ("GET", "/readyz".to_owned(), None),
             ("GET", "/api/v1/products/faults.first".to_owned(), None),
+            ("GET", "/products/faults.first".to_owned(), None),
             ("GET", format!("/api/v1/search?q=fault{n}"), None),
             ("POST", "/api/v1/lineage".to_owned(), Some(event(90, 1, n))),
         ] {

@@ -1,7 +1,8 @@
-//! `cargo xtask bench [http | lineage | layout | ingest | browser]` (all of them without an
-//! argument). `http`: start-up time, idle memory, first-load transfer size of the catalog page,
-//! and HTTP throughput and p99 latency of `GET /api/v1/products/{id}` and of search, next to a
-//! bare axum handler measured in the same run. The others are in their own modules. Figures go to
+//! `cargo xtask bench [http | lineage | layout | ingest | browser | mixed]` (all of them without
+//! an argument). `http`: start-up time, idle memory, first-load transfer size of the catalog page,
+//! and the reads at the limit — product JSON, product page HTML and search, with a token and with
+//! a session cookie — each next to a bare axum handler answering a body of the same size and to
+//! Meshwork without its read caches, all in the same run. The others are in their own modules. Figures go to
 //! docs/benchmarks.md by hand, with the machine they were taken on; nothing here is asserted.
 
 use std::net::SocketAddr;
@@ -45,12 +46,15 @@ pub fn bench(args: &[String]) -> Result {
     if all || which == "browser" {
         crate::bench_browser::bench_browser()?;
     }
+    if all || which == "mixed" {
+        crate::bench_mixed::bench_mixed()?;
+    }
     if !matches!(
         which,
-        "all" | "http" | "lineage" | "layout" | "ingest" | "browser"
+        "all" | "http" | "lineage" | "layout" | "ingest" | "browser" | "mixed"
     ) {
         return Err(format!(
-            "unknown benchmark '{which}': http, lineage, layout, ingest or browser"
+            "unknown benchmark '{which}': http, lineage, layout, ingest, browser or mixed"
         ));
     }
     Ok(())
@@ -196,64 +200,220 @@ fn http() -> Result {
         rss.split_whitespace().skip(1).collect::<Vec<_>>().join(" ")
     );
 
-    // HTTP: Meshwork against a bare axum handler, same tool, same machine, same run.
-    let bare_port = free_port()?;
-    let product = output(
-        "curl",
-        &["-s", &format!("{base}/api/v1/products/sales.orders")],
-    )
-    .unwrap_or_default();
-    let mut bare = Command::new("target/release/bare-axum")
-        .args([format!("127.0.0.1:{bare_port}"), product.len().to_string()])
-        .stdout(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("bare-axum: {e}"))?;
-    std::thread::sleep(Duration::from_millis(500));
-    println!("\n## HTTP on loopback (wrk, 2 threads, 32 connections, 10 s)\n");
-    println!("| endpoint | requests/s | p50 | p99 |\n|---|---|---|---|");
-    for (label, url) in [
-        (
-            "bare axum handler (baseline)",
-            format!("http://127.0.0.1:{bare_port}/api/v1/products/sales.orders"),
-        ),
-        (
-            "`GET /api/v1/products/sales.orders`",
-            format!("{base}/api/v1/products/sales.orders"),
-        ),
-        (
-            "`GET /api/v1/search?q=customer`",
-            format!("{base}/api/v1/search?q=customer"),
-        ),
-        (
-            "`GET /api/v1/search?domain=sales&sort=name`",
-            format!("{base}/api/v1/search?domain=sales&sort=name"),
-        ),
-    ] {
-        let out = output("wrk", &["-t2", "-c32", "-d10s", "--latency", &url]).unwrap_or_default();
-        let rps = out
-            .lines()
-            .find(|l| l.starts_with("Requests/sec"))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .unwrap_or("?")
-            .to_owned();
-        let pct = |p: &str| {
-            out.lines()
-                .find(|l| l.trim_start().starts_with(p))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .unwrap_or("?")
-                .to_owned()
-        };
-        println!("| {label} | {rps} | {} | {} |", pct("50%"), pct("99%"));
-    }
-    let _ = bare.kill();
     let _ = server.kill();
-    let _ = bare.wait();
     let _ = server.wait();
+    reads(binary, &data)?;
     let _ = std::fs::remove_dir_all(&scratch);
     Ok(())
 }
 
+/// What `wrk --latency` reports.
+pub(crate) struct Wrk {
+    pub rps: f64,
+    pub p50: String,
+    pub p99: String,
+    /// The "N requests in …" line.
+    pub requests: String,
+    /// Non-2xx answers and socket errors, or "none".
+    pub errors: String,
+}
+
+impl Wrk {
+    pub(crate) fn parse(out: &str) -> Wrk {
+        let find = |prefix: &str| {
+            out.lines()
+                .find(|l| l.trim_start().starts_with(prefix))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .unwrap_or("?")
+                .to_owned()
+        };
+        let errors = out
+            .lines()
+            .filter(|l| l.contains("Non-2xx") || l.contains("Socket errors"))
+            .map(|l| l.trim().to_owned())
+            .collect::<Vec<_>>()
+            .join("; ");
+        Wrk {
+            rps: find("Requests/sec").parse().unwrap_or(0.0),
+            p50: find("50%"),
+            p99: find("99%"),
+            requests: out
+                .lines()
+                .find(|l| l.contains("requests in"))
+                .map(|l| l.trim().to_owned())
+                .unwrap_or_default(),
+            errors: if errors.is_empty() {
+                String::from("none")
+            } else {
+                errors
+            },
+        }
+    }
+}
+
+/// `wrk` with 2 threads for 10 s at `connections`, sending `headers` (one per flag).
+fn wrk(url: &str, headers: &[&str], connections: &str) -> Wrk {
+    let mut args = vec!["-t2", "-c", connections, "-d", "10s", "--latency"];
+    for h in headers {
+        args.extend(["-H", h]);
+    }
+    args.push(url);
+    Wrk::parse(&output("wrk", &args).unwrap_or_default())
+}
+
+/// Reads at the limit: each read measured three times in one run — a bare axum handler answering
+/// a body of the same size, Meshwork without its read caches (`--no-read-cache`, as before they
+/// existed), and Meshwork as it ships — with the authentication a client really sends: an API
+/// token, or the session cookie a browser sends.
+fn reads(binary: &str, data: &str) -> Result {
+    let token = output(
+        binary,
+        &[
+            "token",
+            "create",
+            "--data-dir",
+            data,
+            "--name",
+            "bench",
+            "--user",
+            "alice",
+        ],
+    )
+    .ok_or("could not create a token for alice")?;
+    let after_port = free_port()?;
+    let mut after = spawn(binary, after_port, data)?;
+    let before_port = free_port()?;
+    let mut before = spawn_with(binary, before_port, data, &["--no-read-cache"])?;
+    for port in [after_port, before_port] {
+        let addr: SocketAddr = format!("127.0.0.1:{port}")
+            .parse()
+            .map_err(|e| format!("{e}"))?;
+        while !http_ok(&addr, "/readyz") {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+    let base = format!("http://127.0.0.1:{after_port}");
+    let signed_in = output(
+        "curl",
+        &[
+            "-s",
+            "-D",
+            "-",
+            "-o",
+            "/dev/null",
+            "-H",
+            "Content-Type: application/json",
+            "-d",
+            r#"{"username":"alice","password":"meshwork-demo"}"#,
+            &format!("{base}/api/v1/session"),
+        ],
+    )
+    .unwrap_or_default();
+    let cookie = signed_in
+        .lines()
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("set-cookie").then(|| {
+                value
+                    .trim()
+                    .split(';')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+        })
+        .ok_or("signing in as alice set no cookie")?;
+    let bearer = format!("Authorization: Bearer {token}");
+    let cookie = format!("Cookie: {cookie}");
+    println!(
+        "\n## Reads on loopback (wrk, 2 threads, 32 connections, 10 s each; bare handler, before and after in one run)\n"
+    );
+    println!(
+        "| read | auth | body | bare axum req/s (p99) | before: req/s (p99) | after: req/s (p50, p99) | after ÷ bare | errors |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
+    for (label, path, accept) in [
+        (
+            "product JSON `GET /api/v1/products/sales.orders`",
+            "/api/v1/products/sales.orders",
+            "application/json",
+        ),
+        (
+            "product page HTML `GET /products/sales.orders`",
+            "/products/sales.orders",
+            "text/html",
+        ),
+        (
+            "search `GET /api/v1/search?q=customer`",
+            "/api/v1/search?q=customer",
+            "application/json",
+        ),
+    ] {
+        for (auth, header) in [("token", &bearer), ("cookie", &cookie)] {
+            let body = output(
+                "curl",
+                &[
+                    "-s",
+                    "-H",
+                    header,
+                    "-H",
+                    &format!("Accept: {accept}"),
+                    &format!("{base}{path}"),
+                ],
+            )
+            .unwrap_or_default();
+            let bare_port = free_port()?;
+            let mut bare = Command::new("target/release/bare-axum")
+                .args([format!("127.0.0.1:{bare_port}"), body.len().to_string()])
+                .stdout(Stdio::null())
+                .spawn()
+                .map_err(|e| format!("bare-axum: {e}"))?;
+            std::thread::sleep(Duration::from_millis(300));
+            let accept_header = format!("Accept: {accept}");
+            let base_run = wrk(
+                &format!("http://127.0.0.1:{bare_port}{path}"),
+                &[&accept_header],
+                "32",
+            );
+            let _ = bare.kill();
+            let _ = bare.wait();
+            let measure = |port: u16| {
+                let url = format!("http://127.0.0.1:{port}{path}");
+                wrk(&url, &[header, &accept_header], "32")
+            };
+            let old = measure(before_port);
+            let new = measure(after_port);
+            println!(
+                "| {label} | {auth} | {:.1} KB | {:.0} ({}) | {:.0} ({}) | **{:.0}** ({}, **{}**) | {:.0} % | {} |",
+                body.len() as f64 / 1024.0,
+                base_run.rps,
+                base_run.p99,
+                old.rps,
+                old.p99,
+                new.rps,
+                new.p50,
+                new.p99,
+                100.0 * new.rps / base_run.rps.max(1.0),
+                if old.errors == "none" && new.errors == "none" {
+                    String::from("none")
+                } else {
+                    format!("before: {}; after: {}", old.errors, new.errors)
+                },
+            );
+        }
+    }
+    for child in [&mut after, &mut before] {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    Ok(())
+}
+
 fn spawn(binary: &str, port: u16, data: &str) -> Result<std::process::Child> {
+    spawn_with(binary, port, data, &[])
+}
+
+fn spawn_with(binary: &str, port: u16, data: &str, extra: &[&str]) -> Result<std::process::Child> {
     Command::new(binary)
         .args([
             "serve",
@@ -263,6 +423,7 @@ fn spawn(binary: &str, port: u16, data: &str) -> Result<std::process::Child> {
             data,
             "--anonymous-read",
         ])
+        .args(extra)
         .env("LEPTOS_SITE_ROOT", "target/site")
         .env("MESHWORK_LOG", "warn")
         .stdout(Stdio::null())

@@ -82,21 +82,56 @@ pub fn bench_browser() -> Result {
         "{}/api/v1/graph?focus={}&upstream={up}&downstream={down}&fan_out=1000&max_nodes=5000",
         server.url, best.1
     );
-    let mut times: Vec<f64> = (0..5)
-        .filter_map(|_| {
-            crate::util::output(
-                "curl",
-                &["-s", "-o", "/dev/null", "-w", "%{time_total}", &api],
-            )
-        })
-        .filter_map(|t| t.parse::<f64>().ok())
-        .collect();
-    times.sort_by(f64::total_cmp);
-    if let Some(median) = times.get(times.len() / 2) {
-        println!(
-            "\nThe server lays out and sends that view in {:.0} ms (median of 5, curl).",
-            median * 1000.0
-        );
+    // The same view in the explorer's compact form (what the page asks for), beside the REST
+    // shape, in the same run: time and size as curl sees them, uncompressed.
+    let body = format!(
+        r#"{{"args":{{"focus":"{}","upstream":{up},"downstream":{down},"expand":[],"unlimited":[],"group":false,"ports":false,"max_nodes":5000,"fan_out":1000}}}}"#,
+        best.1
+    );
+    let rpc = format!("{}/rpc/lineage", server.url);
+    let time = |args: &[&str]| -> Option<(f64, f64)> {
+        let mut times: Vec<(f64, f64)> = (0..7)
+            .filter_map(|_| {
+                let mut all = vec![
+                    "-s",
+                    "-o",
+                    "/dev/null",
+                    "-w",
+                    "%{time_total} %{size_download}",
+                ];
+                all.extend_from_slice(args);
+                crate::util::output("curl", &all)
+            })
+            .filter_map(|t| {
+                let (time, size) = t.split_once(' ')?;
+                Some((time.parse().ok()?, size.parse().ok()?))
+            })
+            .collect();
+        times.sort_by(|a, b| a.0.total_cmp(&b.0));
+        times.get(times.len() / 2).copied()
+    };
+    for (label, reply) in [
+        ("REST shape (GET /api/v1/graph)", time(&[&api])),
+        (
+            "compact shape (the explorer's server function)",
+            time(&[
+                "-X",
+                "POST",
+                "-H",
+                "Content-Type: application/json",
+                "-d",
+                &body,
+                &rpc,
+            ]),
+        ),
+    ] {
+        if let Some((seconds, bytes)) = reply {
+            println!(
+                "\nThe server lays out and sends that view in {:.1} ms, {:.0} KB: {label} (median of 7, curl).",
+                seconds * 1000.0,
+                bytes / 1024.0
+            );
+        }
     }
     run_in(
         "end2end",

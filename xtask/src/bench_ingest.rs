@@ -3,6 +3,7 @@
 //! dataset and writing another, with a schema facet — as fast as Meshwork acknowledges them.
 //! Every acknowledged event is on disk (group commit), so events/s is what survives a crash.
 
+use crate::bench::Wrk;
 use crate::util::{Result, build_server, exists, free_port, output, run, scratch, start_server};
 
 const SCRIPT: &str = r#"
@@ -27,31 +28,13 @@ function request()
 end
 "#;
 
-fn wrk(url: &str, token: &str, script: &str) -> Result<(String, String, String, String)> {
+fn wrk(url: &str, token: &str, script: &str) -> Result<Wrk> {
     let out = std::process::Command::new("wrk")
         .args(["-t2", "-c64", "-d10s", "--latency", "-s", script, url])
         .env("MESHWORK_TOKEN", token)
         .output()
         .map_err(|e| format!("wrk: {e}"))?;
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    let find = |prefix: &str, nth: usize| {
-        text.lines()
-            .find(|l| l.trim_start().starts_with(prefix))
-            .and_then(|l| l.split_whitespace().nth(nth))
-            .unwrap_or("?")
-            .to_owned()
-    };
-    let errors = text
-        .lines()
-        .find(|l| l.contains("Non-2xx"))
-        .map(|l| l.trim().to_owned())
-        .unwrap_or_else(|| String::from("none"));
-    Ok((
-        find("Requests/sec", 1),
-        find("50%", 1),
-        find("99%", 1),
-        errors,
-    ))
+    Ok(Wrk::parse(&String::from_utf8_lossy(&out.stdout)))
 }
 
 pub fn bench_ingest() -> Result {
@@ -101,7 +84,13 @@ pub fn bench_ingest() -> Result {
             &env,
             &scratch.join(format!("{label}.log")).display().to_string(),
         )?;
-        let (rps, p50, p99, errors) = wrk(
+        let Wrk {
+            rps,
+            p50,
+            p99,
+            errors,
+            ..
+        } = wrk(
             &format!("{}/api/v1/lineage", server.url),
             token,
             &script.display().to_string(),
@@ -130,7 +119,7 @@ pub fn bench_ingest() -> Result {
                 .unwrap_or(0);
         }
         let count = stored.to_string();
-        println!("| {label} | {rps} | {p50} | {p99} | {errors} | {count} |");
+        println!("| {label} | {rps:.0} | {p50} | {p99} | {errors} | {count} |");
         drop(server);
     }
     let _ = output(

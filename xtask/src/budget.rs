@@ -10,13 +10,12 @@ use crate::util::Result;
 /// The budget, in bytes. This is the only place it is written down.
 pub const FIRST_LOAD_BUDGET: u64 = 400 * 1024;
 
-/// The pages measured on every run: the catalog, which is held to the budget, and a product page,
-/// which is reported beside it until its own chunk is small enough to be held too (see
-/// docs/benchmarks.md, "First load").
+/// The pages measured on every run: the catalog and a product page, the two pages people arrive
+/// on (see docs/benchmarks.md, "First load").
 pub const PAGES: &str = "/,/products/sales.customer-revenue";
 
-/// The pages that fail the run when they pass the budget.
-pub const HELD: &[&str] = &["/"];
+/// The pages that fail the run when they pass the budget: both.
+pub const HELD: &[&str] = &["/", "/products/sales.customer-revenue"];
 
 /// One page's first load.
 #[derive(Debug)]

@@ -13,6 +13,7 @@ mod bench;
 mod bench_browser;
 mod bench_ingest;
 mod bench_layout;
+mod bench_mixed;
 mod budget;
 mod setup;
 mod suite;

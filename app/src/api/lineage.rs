@@ -1,10 +1,11 @@
-//! Lineage: the explorer's laid-out neighbourhoods, impact lists, the mesh map, a product's drift
-//! and freshness, and node search.
+//! Lineage: the explorer's laid-out neighbourhoods, impact lists, the mesh map and node search (a
+//! product page's lineage comes with the page, see `catalog::product_page`).
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
-use views::{DomainMapView, DriftView, ImpactView, LineageGraphView, NodeMatch, PortFreshnessView};
+use views::wire::CompactGraph;
+use views::{DomainMapView, ImpactView, LineageGraphView, NodeMatch};
 
 use crate::error::UiError;
 
@@ -26,8 +27,16 @@ pub struct ExploreArgs {
     pub fan_out: Option<usize>,
 }
 
-#[server(prefix = "/rpc", endpoint = "lineage", input = Json)]
+/// A laid-out neighbourhood, sent compactly ([`CompactGraph`]) and read back into the view.
 pub async fn explore_lineage(args: ExploreArgs) -> Result<LineageGraphView, UiError> {
+    explore_lineage_compact(args)
+        .await?
+        .expand()
+        .map_err(|e| UiError(views::ApiError::new("internal", e.to_string())))
+}
+
+#[server(prefix = "/rpc", endpoint = "lineage", input = Json)]
+pub async fn explore_lineage_compact(args: ExploreArgs) -> Result<CompactGraph, UiError> {
     let (wb, actor) = super::ssr::actor().await?;
     let query = workbench::ExploreQuery {
         focus: args.focus,
@@ -43,7 +52,7 @@ pub async fn explore_lineage(args: ExploreArgs) -> Result<LineageGraphView, UiEr
         path_from: args.path_from,
         path_to: args.path_to,
     };
-    Ok(wb.explore(&actor, &query).await?)
+    Ok(CompactGraph::from(&wb.explore(&actor, &query).await?))
 }
 
 #[server(prefix = "/rpc", endpoint = "lineage-impact")]
@@ -56,15 +65,6 @@ pub async fn lineage_impact(node: String) -> Result<ImpactView, UiError> {
 pub async fn mesh_map() -> Result<DomainMapView, UiError> {
     let (wb, actor) = super::ssr::actor().await?;
     Ok(wb.domain_map(&actor).await?)
-}
-
-/// A product's drift findings and the freshness of its output ports.
-#[server(prefix = "/rpc", endpoint = "product-lineage")]
-pub async fn product_lineage(id: String) -> Result<(DriftView, Vec<PortFreshnessView>), UiError> {
-    let (wb, actor) = super::ssr::actor().await?;
-    let drift = wb.drift(&actor, &id).await?;
-    let freshness = wb.port_freshness(&actor, &id).await?;
-    Ok((drift, freshness))
 }
 
 #[server(prefix = "/rpc", endpoint = "lineage-search")]

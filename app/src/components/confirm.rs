@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-/// A submit button for a destructive action, inside an `ActionForm`.
+/// A submit button for a destructive action, inside a form (an `ActionForm` or a plain one).
 #[component]
 pub fn ConfirmSubmit(
     /// The action, as the button says it ("Retire").

@@ -36,6 +36,7 @@ pub fn ErrorPanel(error: UiError) -> impl IntoView {
             "not_found" => Some(http::StatusCode::NOT_FOUND),
             "forbidden" => Some(http::StatusCode::FORBIDDEN),
             "unauthenticated" => Some(http::StatusCode::UNAUTHORIZED),
+            "unavailable" => Some(http::StatusCode::SERVICE_UNAVAILABLE),
             _ => None,
         };
         if let Some(status) = status {

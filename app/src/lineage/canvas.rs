@@ -403,6 +403,73 @@ impl Drawing {
     }
 }
 
+/// The smallest scale a static picture is drawn at: below it the labels are too small to read,
+/// and the picture scrolls instead.
+const STATIC_READABLE: f64 = 0.7;
+
+/// A whole neighbourhood as one SVG element, for pages that show lineage without the explorer's
+/// code (a product page): drawn on the server, the whole of it in `width` × `height` pixels when it
+/// stays readable, otherwise at the smallest readable scale, its container scrolling. Its
+/// links are plain `<a href>`s; `link` makes them as [`GraphCanvas`] does.
+pub fn static_svg(
+    graph: &LineageGraphView,
+    width: f64,
+    height: f64,
+    link: &Callback<(String, LinkKind), String>,
+) -> String {
+    let pad = 24.0;
+    let (gw, gh) = (graph.width + 2.0 * pad, graph.height + 2.0 * pad);
+    let scale = (width / gw).min(height / gh).clamp(STATIC_READABLE, 1.0);
+    let (pw, ph) = (gw * scale, gh * scale);
+    let drawing = Drawing {
+        selected: None,
+        find: String::new(),
+        focus: graph.focus.clone().unwrap_or_default(),
+        path_nodes: HashSet::new(),
+        path_edges: HashSet::new(),
+        colours: graph
+            .legend
+            .iter()
+            .map(|l| (l.domain.clone(), l.color.clone()))
+            .collect(),
+    };
+    let everything = Region {
+        x0: f64::NEG_INFINITY,
+        y0: f64::NEG_INFINITY,
+        x1: f64::INFINITY,
+        y1: f64::INFINITY,
+    };
+    let mut out = format!(
+        "<svg class=\"lineage-static\" width=\"{pw:.0}\" height=\"{ph:.0}\" viewBox=\"{:.1} {:.1} {gw:.1} {gh:.1}\" \
+         role=\"group\" aria-label=\"Lineage of {}: {} nodes\" data-testid=\"lineage-svg\">\
+         <defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" \
+         markerUnits=\"userSpaceOnUse\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" class=\"arrow-head\"/></marker></defs><g class=\"lanes\">",
+        -pad,
+        -pad,
+        esc(graph.focus.as_deref().unwrap_or_default()),
+        graph.nodes.len(),
+    );
+    for g in &graph.groups {
+        out.push_str(&format!(
+            "<g class=\"lane\" style=\"--domain:{}\"><rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"10\"/><text x=\"{:.1}\" y=\"{:.1}\">{}</text></g>",
+            esc(&g.color),
+            g.x,
+            g.y,
+            g.width,
+            g.height,
+            g.x + 12.0,
+            g.y + 16.0,
+            esc(&g.name)
+        ));
+    }
+    out.push_str("</g><g class=\"edges\">");
+    out.push_str(&drawing.edges(graph, &everything));
+    out.push_str("</g><g class=\"nodes\">");
+    out.push_str(&drawing.nodes(graph, &everything, link));
+    out.push_str("</g></svg>");
+    out
+}
+
 #[component]
 pub fn GraphCanvas(
     graph: LineageGraphView,
@@ -599,6 +666,10 @@ pub fn GraphCanvas(
                 let href = link.get_attribute("href").unwrap_or_default();
                 // Selecting replaces the history entry; expanding adds one, so Back collapses.
                 let replace = link.class_list().contains("lnode-link");
+                if !replace {
+                    // Expanding asks for a new drawing: ask now, before the router reacts.
+                    super::prefetch::start(&href);
+                }
                 navigate(
                     &href,
                     leptos_router::NavigateOptions {

@@ -9,8 +9,9 @@ use leptos_router::hooks::use_query_map;
 use views::{GraphNodeView, LineageGraphView};
 
 use super::canvas::{GraphCanvas, LinkKind};
+use super::prefetch;
 use super::url::{ExplorerUrl, encode};
-use crate::api::lineage::{explore_lineage, find_nodes};
+use crate::api::lineage::find_nodes;
 use crate::components::icons::Icon;
 use crate::components::states::{ErrorPanel, Skeleton};
 
@@ -45,7 +46,7 @@ pub fn LineagePage() -> impl IntoView {
             if a.focus.is_empty() {
                 None
             } else {
-                Some(explore_lineage(a).await)
+                Some(prefetch::explore(a).await)
             }
         },
     );

@@ -5,5 +5,7 @@ pub mod canvas;
 pub mod explorer;
 pub mod impact;
 pub mod mesh;
+pub mod prefetch;
+#[cfg(feature = "ssr")]
 pub mod product;
 pub mod url;

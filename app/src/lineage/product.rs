@@ -2,35 +2,22 @@
 //! last refreshed by an observed run, and drift between what it declares and what its jobs do.
 
 use leptos::prelude::*;
-use views::{DriftFindingView, DriftView, PortFreshnessView};
+use views::{DriftFindingView, DriftView, LineageGraphView, PortFreshnessView};
 
-use super::canvas::{GraphCanvas, LinkKind};
+use super::canvas::{LinkKind, static_svg};
 use super::url::{ExplorerUrl, encode};
-use crate::api::lineage::{ExploreArgs, explore_lineage, product_lineage};
-use crate::components::states::Skeleton;
+use crate::api::lineage::ExploreArgs;
+use crate::error::UiError;
 use crate::time::RelTime;
 
-/// The lineage data of a product page: its neighbourhood and its observed freshness and drift.
-/// The page creates these once, beside its own resource, and never inside a `Suspend`: a resource
-/// created while a suspended view renders is created again each time that view re-renders (on
-/// the server, once per pass of the renderer), and every copy is serialised into the page, or
-/// waited for and never resolved.
-#[derive(Clone, Copy)]
-pub struct ProductLineageData {
-    graph: Resource<Result<views::LineageGraphView, crate::error::UiError>>,
-    observed: Resource<Result<(DriftView, Vec<PortFreshnessView>), crate::error::UiError>>,
+/// What the lineage part of a product page shows, read by the server with the page.
+pub struct LineageParts {
+    pub graph: Result<LineageGraphView, UiError>,
+    pub observed: Result<(DriftView, Vec<PortFreshnessView>), UiError>,
 }
 
-impl ProductLineageData {
-    pub fn new(id: Memo<String>) -> ProductLineageData {
-        ProductLineageData {
-            graph: Resource::new(move || focus_args(&id.get()), explore_lineage),
-            observed: Resource::new(move || id.get(), product_lineage),
-        }
-    }
-}
-
-fn focus_args(id: &str) -> ExploreArgs {
+/// The explorer's view of a product: its direct neighbours.
+pub fn focus_args(id: &str) -> ExploreArgs {
     ExploreArgs {
         focus: format!("product:{id}"),
         ..ExploreArgs::default()
@@ -38,9 +25,8 @@ fn focus_args(id: &str) -> ExploreArgs {
 }
 
 #[component]
-pub fn ProductLineage(#[prop(into)] id: String, data: ProductLineageData) -> impl IntoView {
+pub fn ProductLineage(#[prop(into)] id: String, parts: LineageParts) -> impl IntoView {
     let focus = format!("product:{id}");
-    let ProductLineageData { graph, observed } = data;
     let explorer = ExplorerUrl {
         args: focus_args(&id),
         ..ExplorerUrl::default()
@@ -52,10 +38,7 @@ pub fn ProductLineage(#[prop(into)] id: String, data: ProductLineageData) -> imp
         LinkKind::ShowAll => base.show_all(&node).href(),
     });
     let impact = format!("/lineage/impact?node={}", encode(&focus));
-    // Made here rather than inside the `Suspend` below, so they outlive the drawing that reads
-    // them while it is taken down.
-    let no_selection = Signal::derive(|| None::<String>);
-    let no_find = Signal::derive(String::new);
+    let LineageParts { graph, observed } = parts;
     view! {
         <section class="panel" id="lineage" data-testid="product-lineage">
             <h2>"Lineage"</h2>
@@ -63,23 +46,18 @@ pub fn ProductLineage(#[prop(into)] id: String, data: ProductLineageData) -> imp
                 <a class="button small" href=explorer.with(|u| { u.args.upstream = Some(2); u.args.downstream = Some(2); }).href() data-testid="open-explorer">"Open in lineage explorer"</a>
                 <a class="button small" href=impact>"Impact analysis"</a>
             </div>
-            <Transition fallback=|| view! { <Skeleton rows=2/> }>
-                {move || Suspend::new(async move {
-                    match graph.await {
-                        Ok(g) if g.nodes.len() <= 1 => view! { <p class="muted">"No declared inputs or consumers yet."</p> }.into_any(),
-                        Ok(g) => view! { <GraphCanvas graph=g selected=no_selection find=no_find link=link height=280.0 compact=true/> }.into_any(),
-                        Err(e) => view! { <p class="inline-error">{e.message().to_owned()}</p> }.into_any(),
-                    }
-                })}
-            </Transition>
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match observed.await {
-                        Ok((drift, fresh)) => view! { <Observed drift=drift fresh=fresh/> }.into_any(),
-                        Err(e) => view! { <p class="inline-error">{e.message().to_owned()}</p> }.into_any(),
-                    }
-                })}
-            </Transition>
+            {match graph {
+                Ok(g) if g.nodes.len() <= 1 => view! { <p class="muted">"No declared inputs or consumers yet."</p> }.into_any(),
+                Ok(g) => {
+                    let svg = static_svg(&g, 760.0, 400.0, &link);
+                    view! { <div class="lineage-canvas compact static-canvas" inner_html=svg></div> }.into_any()
+                }
+                Err(e) => view! { <p class="inline-error">{e.message().to_owned()}</p> }.into_any(),
+            }}
+            {match observed {
+                Ok((drift, fresh)) => view! { <Observed drift=drift fresh=fresh/> }.into_any(),
+                Err(e) => view! { <p class="inline-error">{e.message().to_owned()}</p> }.into_any(),
+            }}
         </section>
     }
 }

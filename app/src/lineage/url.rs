@@ -39,6 +39,22 @@ fn flag(q: &ParamsMap, key: &str) -> bool {
 }
 
 impl ExplorerUrl {
+    /// The state an explorer link (`/lineage?…`) leads to; `None` for any other link.
+    pub fn from_href(href: &str) -> Option<ExplorerUrl> {
+        let query = match href.split_once('?') {
+            Some(("/lineage", query)) => query,
+            None if href == "/lineage" => "",
+            _ => return None,
+        };
+        let mut map = ParamsMap::new();
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            // `insert` decodes the value as the router does for the page's own URL.
+            map.insert(k.to_owned(), v.to_owned());
+        }
+        Some(ExplorerUrl::from_query(&map))
+    }
+
     pub fn from_query(q: &ParamsMap) -> ExplorerUrl {
         let list = |k: &str| -> Vec<String> {
             let mut v: Vec<String> = q
@@ -203,12 +219,17 @@ mod tests {
     use super::*;
 
     fn parse(query: &str) -> ExplorerUrl {
-        let mut map = ParamsMap::new();
-        for pair in query.split('&').filter(|p| !p.is_empty()) {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            map.insert(k.to_owned(), v.to_owned());
-        }
-        ExplorerUrl::from_query(&map)
+        ExplorerUrl::from_href(&format!("/lineage?{query}")).unwrap()
+    }
+
+    #[test]
+    fn only_explorer_links_are_read() {
+        assert!(ExplorerUrl::from_href("/products/a?focus=x").is_none());
+        assert!(ExplorerUrl::from_href("/lineage/impact?node=x").is_none());
+        assert_eq!(
+            ExplorerUrl::from_href("/lineage").unwrap(),
+            ExplorerUrl::default()
+        );
     }
 
     #[test]

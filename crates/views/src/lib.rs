@@ -8,6 +8,7 @@ mod lineage;
 pub mod marquez;
 mod product;
 mod search;
+pub mod wire;
 mod wizard;
 
 pub use directory::*;

@@ -2,6 +2,7 @@
 //! owners.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use domain::Slug;
 use store::{DomainFields, DomainRecord, Expect, NewUser, TeamFields, TeamRecord, UserRecord};
@@ -75,7 +76,21 @@ fn check_color(raw: &str) -> Result<String> {
 }
 
 impl Workbench {
-    pub(crate) async fn names(&self) -> Result<Names> {
+    /// Domains and teams by id, remembered until the next change (every page and every lineage
+    /// view turns ids into names).
+    pub(crate) async fn names(&self) -> Result<Arc<Names>> {
+        let generation = self.generation();
+        if self.remembers()
+            && let Some(names) = self.reads.names(generation)
+        {
+            return Ok(names);
+        }
+        let names = Arc::new(self.read_names().await?);
+        self.reads.remember_names(generation, names.clone());
+        Ok(names)
+    }
+
+    async fn read_names(&self) -> Result<Names> {
         let domains = self
             .store
             .list_domains()
@@ -324,7 +339,8 @@ impl Workbench {
             .store
             .save_team(&id, &fields, Expect::New, &event)
             .await?;
-        Ok(team_view(saved, &self.names().await?, 0, 0))
+        let names = self.names().await?;
+        Ok(team_view(saved, &names, 0, 0))
     }
 
     pub async fn update_team(

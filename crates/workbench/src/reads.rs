@@ -1,5 +1,5 @@
-//! What readers ask for again and again, kept in memory: who is behind a token or a session, and
-//! whether anonymous reading is on. Readers of a catalog vastly outnumber writers, and every
+//! What readers ask for again and again, kept in memory: who is behind a token or a session,
+//! whether anonymous reading is on, and the names and colours of domains and teams. Readers of a catalog vastly outnumber writers, and every
 //! request with a token used to look the token up.
 //!
 //! Every entry remembers the store's generation at the moment its reading *started*; it is used
@@ -7,9 +7,11 @@
 //! instance announces, advances it) and for at most [`MAX_AGE`], which bounds what no write
 //! announces (a session expiring, a writer in another process on the same SQLite file).
 
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use crate::actor::Actor;
+use crate::directory::Names;
 
 /// The longest a remembered reading is used, whatever the generation says.
 pub const MAX_AGE: Duration = Duration::from_secs(10);
@@ -35,14 +37,16 @@ impl<T: Clone> Remembered<T> {
 pub(crate) struct Reads {
     /// By `t:<token hash>` or `s:<session hash>`; only secrets that were valid are remembered.
     actors: quick_cache::sync::Cache<String, Remembered<Actor>>,
-    anonymous_read: std::sync::Mutex<Option<Remembered<bool>>>,
+    anonymous_read: Mutex<Option<Remembered<bool>>>,
+    names: Mutex<Option<Remembered<Arc<Names>>>>,
 }
 
 impl Default for Reads {
     fn default() -> Reads {
         Reads {
             actors: quick_cache::sync::Cache::new(ACTORS),
-            anonymous_read: std::sync::Mutex::new(None),
+            anonymous_read: Mutex::new(None),
+            names: Mutex::new(None),
         }
     }
 }
@@ -65,23 +69,35 @@ impl Reads {
     }
 
     pub(crate) fn anonymous_read(&self, generation: u64) -> Option<bool> {
-        self.anonymous_read
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .as_ref()?
-            .current(generation)
+        recall(&self.anonymous_read, generation)
     }
 
     pub(crate) fn remember_anonymous_read(&self, generation: u64, value: bool) {
-        *self
-            .anonymous_read
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Remembered {
-            generation,
-            at: Instant::now(),
-            value,
-        });
+        remember(&self.anonymous_read, generation, value);
     }
+
+    pub(crate) fn names(&self, generation: u64) -> Option<Arc<Names>> {
+        recall(&self.names, generation)
+    }
+
+    pub(crate) fn remember_names(&self, generation: u64, names: Arc<Names>) {
+        remember(&self.names, generation, names);
+    }
+}
+
+fn recall<T: Clone>(slot: &Mutex<Option<Remembered<T>>>, generation: u64) -> Option<T> {
+    slot.lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .as_ref()?
+        .current(generation)
+}
+
+fn remember<T>(slot: &Mutex<Option<Remembered<T>>>, generation: u64, value: T) {
+    *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(Remembered {
+        generation,
+        at: Instant::now(),
+        value,
+    });
 }
 
 #[cfg(test)]
@@ -98,5 +114,8 @@ mod tests {
         reads.remember_anonymous_read(3, true);
         assert_eq!(reads.anonymous_read(3), Some(true));
         assert_eq!(reads.anonymous_read(4), None);
+        reads.remember_names(5, Arc::new(Names::default()));
+        assert!(reads.names(5).is_some());
+        assert!(reads.names(6).is_none());
     }
 }

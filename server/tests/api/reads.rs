@@ -1,5 +1,5 @@
-//! The read caches (the server's response cache, the workbench's remembered tokens and
-//! sessions): a read after a write sees the write, every caller gets the answer computed for
+//! The read caches (the server's response cache, the workbench's remembered tokens, sessions
+//! and names): a read after a write sees the write, every caller gets the answer computed for
 //! them, pages carry the nonce of their own response, an unchanged answer is a 304, and on
 //! PostgreSQL another instance's write reaches this instance's cached answers through the change
 //! feed.
@@ -72,6 +72,45 @@ async fn a_read_after_a_write_sees_the_write() {
         .await
         .expect(StatusCode::OK);
     assert_eq!(found.json()["total"], 1);
+    app.finish().await;
+}
+
+/// Team and domain names are remembered too (every card and page turns ids into names): a
+/// renamed team shows under its new name at once.
+#[tokio::test]
+async fn a_renamed_team_is_shown_by_its_new_name_at_once() {
+    let app = TestApp::spawn().await;
+    app.create_product("sales.daily", "sales-analytics").await;
+    let read = app
+        .get("/api/v1/products/sales.daily", Some(&app.alice))
+        .await
+        .expect(StatusCode::OK);
+    let before = read.json()["card"]["team_name"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_ne!(before, "Sales Insight");
+    app.send_json(
+        Method::PUT,
+        "/api/v1/teams/sales-analytics",
+        Some(ADMIN_TOKEN),
+        &json!({ "name": "Sales Insight", "domain_id": "sales" }),
+    )
+    .await
+    .expect(StatusCode::OK);
+    let read = app
+        .get("/api/v1/products/sales.daily", Some(&app.alice))
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(read.json()["card"]["team_name"], "Sales Insight");
+    let page = app
+        .get("/products/sales.daily", Some(&app.alice))
+        .await
+        .expect(StatusCode::OK);
+    assert!(
+        page.body.contains("Sales Insight"),
+        "the page still names the old team"
+    );
     app.finish().await;
 }
 
