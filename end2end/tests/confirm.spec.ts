@@ -26,3 +26,26 @@ test("revoking a token asks first, says what it affects, and can be cancelled", 
   await row.getByRole("button", { name: "Yes, revoke" }).click();
   await expect(page.locator("tr", { hasText: name })).toContainText("revoked");
 });
+
+// The product page's status buttons: a plain form, submitted through the server action once
+// hydrated. Retiring is asked first and names who is affected; the other moves act at once.
+test("a product's status changes from its page; retiring asks first", async ({ page }) => {
+  await signIn(page, "alice", "/products/sales.basket-analysis");
+  await hydrated(page);
+  const header = page.locator(".product-header");
+  await expect(header).toContainText("Deprecated");
+
+  await page.getByTestId("retire").click();
+  const box = page.getByTestId("retire-confirm");
+  await expect(box).toContainText("can never be activated again");
+  await expect(box).toContainText("declares it as an input");
+  await box.getByRole("button", { name: "Cancel" }).click();
+  await expect(box).toHaveCount(0);
+
+  await page.locator('button[data-status="active"]').click();
+  await expect(header).toContainText("Active");
+  await expect(page.locator('button[data-status="deprecated"]')).toBeVisible();
+  await page.locator('button[data-status="deprecated"]').click();
+  await expect(header).toContainText("Deprecated");
+  await expect(page.getByTestId("retire")).toBeVisible();
+});
