@@ -17,7 +17,7 @@ use crate::components::confirm::ConfirmSubmit;
 use crate::components::icons::Icon;
 use crate::components::states::{ErrorPanel, Skeleton};
 
-pub(crate) fn encode(text: &str) -> String {
+fn encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
