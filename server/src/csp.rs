@@ -1,6 +1,7 @@
 //! The second wall against script injection: every response carries a Content-Security-Policy
 //! that lets the browser run only Meshwork's own script files and the inline scripts Meshwork
-//! wrote itself, recognised by a nonce drawn afresh for every request. The nonce travels to the
+//! wrote itself, recognised by a nonce drawn afresh for every request (the REST API's JSON gets
+//! a fixed policy that allows nothing at all, and no nonce). The nonce travels to the
 //! Leptos renderer in the request's extensions, so the hydration script, the resources' data
 //! scripts and the theme script carry the same value as the header.
 
@@ -15,7 +16,18 @@ use leptos::nonce::Nonce;
 pub struct CspNonce(pub String);
 
 /// Draws the request's nonce and sets the policy (and the usual companions) on the response.
+/// The REST API answers JSON only, never a document with scripts: it gets a fixed policy that
+/// allows nothing, and no nonce is drawn for it.
 pub async fn secure_headers(mut req: Request, next: Next) -> Response {
+    if is_api(req.uri().path()) {
+        let mut res = next.run(req).await;
+        res.headers_mut().insert(
+            http::header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(API_POLICY),
+        );
+        companions(res.headers_mut());
+        return res;
+    }
     let nonce = Nonce::new().to_string();
     req.extensions_mut().insert(CspNonce(nonce.clone()));
     let mut res = next.run(req).await;
@@ -23,6 +35,19 @@ pub async fn secure_headers(mut req: Request, next: Next) -> Response {
     if let Ok(value) = HeaderValue::from_str(&policy(&nonce)) {
         headers.insert(http::header::CONTENT_SECURITY_POLICY, value);
     }
+    companions(headers);
+    res
+}
+
+/// The policy of the REST API's answers (JSON): nothing may load or run, nothing may frame it.
+pub const API_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
+
+/// Whether `path` is the REST API (`/api` and below), whose answers are never documents.
+fn is_api(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/")
+}
+
+fn companions(headers: &mut http::HeaderMap) {
     headers.insert(
         http::header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -31,7 +56,6 @@ pub async fn secure_headers(mut req: Request, next: Next) -> Response {
         http::header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
     );
-    res
 }
 
 /// The policy: scripts from this origin or with the nonce (and WebAssembly compiled by them);
@@ -39,11 +63,14 @@ pub async fn secure_headers(mut req: Request, next: Next) -> Response {
 /// set custom properties (a domain's colour) with them; they cannot run script.
 pub fn policy(nonce: &str) -> String {
     // Under `cargo leptos watch`, the live-reload script talks to its own port.
-    let reload = if std::env::var_os("LEPTOS_WATCH").is_some() {
-        " ws: wss:"
-    } else {
-        ""
-    };
+    static RELOAD: std::sync::OnceLock<&str> = std::sync::OnceLock::new();
+    let reload = RELOAD.get_or_init(|| {
+        if std::env::var_os("LEPTOS_WATCH").is_some() {
+            " ws: wss:"
+        } else {
+            ""
+        }
+    });
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; font-src 'self'; \
@@ -76,5 +103,14 @@ mod tests {
         assert!(!scripts.contains("'unsafe-inline'"), "{scripts}");
         assert!(!scripts.contains("'unsafe-eval'"), "{scripts}");
         assert!(p.contains("object-src 'none'"));
+    }
+
+    #[test]
+    fn the_api_allows_nothing_and_pages_keep_their_nonce() {
+        assert!(super::is_api("/api/v1/products/sales.orders"));
+        assert!(super::is_api("/api"));
+        assert!(!super::is_api("/apiary"));
+        assert!(!super::is_api("/products/sales.orders"));
+        assert!(super::API_POLICY.starts_with("default-src 'none'"));
     }
 }

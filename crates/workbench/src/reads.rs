@@ -1,5 +1,6 @@
 //! What readers ask for again and again, kept in memory: who is behind a token or a session,
-//! whether anonymous reading is on, and the names and colours of domains and teams. Readers of a
+//! whether anonymous reading is on, the names and colours of domains and teams, and the
+//! explorer's laid-out pictures. Readers of a
 //! catalog vastly outnumber writers, and every request with a token used to look the token up.
 //!
 //! Every entry remembers the store's generation at the moment its reading *started*; it is used
@@ -12,12 +13,16 @@ use std::time::{Duration, Instant};
 
 use crate::actor::Actor;
 use crate::directory::Names;
+use crate::graph::explore::Picture;
 
 /// The longest a remembered reading is used, whatever the generation says.
 pub const MAX_AGE: Duration = Duration::from_secs(10);
 
 /// How many actors are remembered (tokens and sessions together).
 const ACTORS: usize = 10_000;
+
+/// How many explorer pictures are remembered (a thousand nodes take about half a megabyte).
+const PICTURES: usize = 64;
 
 #[derive(Clone, Debug)]
 struct Remembered<T> {
@@ -39,6 +44,10 @@ pub(crate) struct Reads {
     actors: quick_cache::sync::Cache<String, Remembered<Actor>>,
     anonymous_read: Mutex<Option<Remembered<bool>>>,
     names: Mutex<Option<Remembered<Arc<Names>>>>,
+    /// The explorer's pictures by query, with the generation they were laid out at. A picture
+    /// is a function of the graph and the query alone, so it is used for as long as the
+    /// generation holds, however old: an expand grows the picture on screen from it.
+    pictures: quick_cache::sync::Cache<String, (u64, Arc<Picture>)>,
 }
 
 impl Default for Reads {
@@ -47,6 +56,7 @@ impl Default for Reads {
             actors: quick_cache::sync::Cache::new(ACTORS),
             anonymous_read: Mutex::new(None),
             names: Mutex::new(None),
+            pictures: quick_cache::sync::Cache::new(PICTURES),
         }
     }
 }
@@ -82,6 +92,17 @@ impl Reads {
 
     pub(crate) fn remember_names(&self, generation: u64, names: Arc<Names>) {
         remember(&self.names, generation, names);
+    }
+
+    pub(crate) fn picture(&self, key: &str, generation: u64) -> Option<Arc<Picture>> {
+        self.pictures
+            .get(key)
+            .filter(|(at, _)| *at == generation)
+            .map(|(_, p)| p)
+    }
+
+    pub(crate) fn remember_picture(&self, key: String, generation: u64, picture: Arc<Picture>) {
+        self.pictures.insert(key, (generation, picture));
     }
 }
 

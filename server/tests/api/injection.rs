@@ -142,7 +142,8 @@ async fn no_user_controlled_string_can_inject_script() {
             problems.push(format!("{path}: {d}"));
         }
     }
-    // The REST and compatibility reads are JSON or YAML, never HTML.
+    // The REST and compatibility reads are JSON or YAML, never HTML, and carry a policy that
+    // allows nothing.
     for path in [
         "/api/v1/products/evil.orders",
         "/api/dataproducts/evil.orders",
@@ -163,6 +164,15 @@ async fn no_user_controlled_string_can_inject_script() {
                 .get(http::header::X_CONTENT_TYPE_OPTIONS)
                 .map(|v| v.as_bytes()),
             Some(&b"nosniff"[..])
+        );
+        // Were one opened as a document anyway, nothing in it may run.
+        assert_eq!(
+            reply
+                .headers
+                .get(http::header::CONTENT_SECURITY_POLICY)
+                .map(|v| v.as_bytes()),
+            Some(server::csp::API_POLICY.as_bytes()),
+            "{path}"
         );
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));

@@ -120,6 +120,20 @@ pub struct GroupBand {
 }
 
 pub fn layout(g: &LayoutGraph, opts: &LayoutOptions) -> Layout {
+    arrange(g, opts, None)
+}
+
+/// The layout of a graph that grew (or shrank) from one already on screen: the nodes that were
+/// drawn keep their order in their layer, by `previous` (each node's former `y`, `None` for a
+/// new node): a new node goes where its drawn neighbours are, a long edge's bends between its
+/// ends, and transpositions that move only new nodes and bends tidy their crossings. The
+/// crossing reduction that costs nearly all of [`layout`]'s time is skipped, and the drawn
+/// nodes keep their order in each layer (a node may change layer when the new ones push it).
+pub fn relayout(g: &LayoutGraph, opts: &LayoutOptions, previous: &[Option<f64>]) -> Layout {
+    arrange(g, opts, Some(previous))
+}
+
+fn arrange(g: &LayoutGraph, opts: &LayoutOptions, previous: Option<&[Option<f64>]>) -> Layout {
     let n = g.nodes.len();
     if n == 0 {
         return Layout::default();
@@ -187,16 +201,36 @@ pub fn layout(g: &LayoutGraph, opts: &LayoutOptions) -> Layout {
         down,
         group: group.clone(),
     };
-    let sources: Vec<usize> = (0..n).filter(|&v| lg.up[v].is_empty()).collect();
-    order::initial_order(&mut lg, &sources);
-    let group_rank = rank_groups(&lg, n, &group);
-    order::reduce_crossings(
-        &mut lg,
-        &group_rank,
-        opts.iterations,
-        opts.restarts,
-        opts.sift_rounds,
-    );
+    let group_rank = match previous {
+        None => {
+            let sources: Vec<usize> = (0..n).filter(|&v| lg.up[v].is_empty()).collect();
+            order::initial_order(&mut lg, &sources);
+            let group_rank = rank_groups(&lg, n, &group);
+            order::reduce_crossings(
+                &mut lg,
+                &group_rank,
+                opts.iterations,
+                opts.restarts,
+                opts.sift_rounds,
+            );
+            group_rank
+        }
+        Some(previous) => {
+            let keys = order_keys(n, &dag, &chains, previous, lg.up.len());
+            for layer in &mut lg.layers {
+                layer.sort_by(|&a, &b| keys[a].total_cmp(&keys[b]).then(a.cmp(&b)));
+            }
+            let group_rank = rank_groups(&lg, n, &group);
+            for layer in &mut lg.layers {
+                layer.sort_by_key(|&v| group_rank[group[v]]);
+            }
+            let kept: Vec<bool> = (0..lg.up.len())
+                .map(|v| v < n && previous.get(v).copied().flatten().is_some())
+                .collect();
+            order::tidy(&mut lg, &kept);
+            group_rank
+        }
+    };
     let crossings = lg.crossings();
 
     // 5. Coordinates: y inside a layer, x per layer.
@@ -332,6 +366,58 @@ pub fn layout(g: &LayoutGraph, opts: &LayoutOptions) -> Layout {
         crossings,
         layers: layer_count,
     }
+}
+
+/// Where each vertex goes in its layer when a drawing grows: a drawn node at its former place,
+/// a new node at the mean of its placed neighbours (repeated outwards, so a chain of new nodes
+/// follows the drawn node it hangs from), a long edge's bends evenly between its ends. A node
+/// that reaches no drawn one goes last.
+fn order_keys(
+    real: usize,
+    dag: &[(usize, usize)],
+    chains: &std::collections::HashMap<(usize, usize), Vec<usize>>,
+    previous: &[Option<f64>],
+    total: usize,
+) -> Vec<f64> {
+    let mut key: Vec<Option<f64>> = (0..real)
+        .map(|v| previous.get(v).copied().flatten())
+        .collect();
+    let mut neighbours: Vec<Vec<usize>> = vec![Vec::new(); real];
+    for &(a, b) in dag {
+        neighbours[a].push(b);
+        neighbours[b].push(a);
+    }
+    loop {
+        let found: Vec<(usize, f64)> = (0..real)
+            .filter(|&v| key[v].is_none())
+            .filter_map(|v| {
+                let placed: Vec<f64> = neighbours[v].iter().filter_map(|&w| key[w]).collect();
+                (!placed.is_empty()).then(|| (v, placed.iter().sum::<f64>() / placed.len() as f64))
+            })
+            .collect();
+        if found.is_empty() {
+            break;
+        }
+        for (v, k) in found {
+            key[v] = Some(k);
+        }
+    }
+    let last = key.iter().flatten().fold(0.0f64, |m, &k| m.max(k)) + 1.0;
+    let mut keys: Vec<f64> = key.into_iter().map(|k| k.unwrap_or(last)).collect();
+    keys.resize(total, last);
+    for chain in chains.values() {
+        let (a, b) = (keys[chain[0]], keys[chain[chain.len() - 1]]);
+        let span = (chain.len() - 1) as f64;
+        for (i, &d) in chain
+            .iter()
+            .enumerate()
+            .skip(1)
+            .take(chain.len().saturating_sub(2))
+        {
+            keys[d] = a + (b - a) * i as f64 / span;
+        }
+    }
+    keys
 }
 
 /// Groups ranked by the mean relative position of their nodes in the first order, so that lanes

@@ -361,9 +361,20 @@ fn median(neighbours: &[usize], pos: &[usize]) -> f64 {
     }
 }
 
+/// Transpositions over an order that is otherwise kept (a drawing that grew): only pairs with
+/// a vertex that is not `kept` (a new node, a bend) may swap, so kept vertices keep their order.
+pub fn tidy(g: &mut Layered, kept: &[bool]) {
+    let groups = g.group.clone();
+    transpose_with(g, &groups, false, Some(kept));
+}
+
 /// Swaps adjacent vertices of the same group while that lowers the crossings with both
 /// neighbouring layers; with `equal`, also when it keeps them the same, to leave a plateau.
 fn transpose(g: &mut Layered, groups: &[usize], equal: bool) {
+    transpose_with(g, groups, equal, None);
+}
+
+fn transpose_with(g: &mut Layered, groups: &[usize], equal: bool, kept: Option<&[bool]>) {
     let mut pos = g.positions();
     let n = g.up.len();
     // Neighbour positions per vertex, sorted; they only change when the neighbouring layer does,
@@ -388,7 +399,7 @@ fn transpose(g: &mut Layered, groups: &[usize], equal: bool) {
             let len = g.layers[k].len();
             for i in 0..len.saturating_sub(1) {
                 let (v, w) = (g.layers[k][i], g.layers[k][i + 1]);
-                if groups[v] != groups[w] {
+                if groups[v] != groups[w] || kept.is_some_and(|k| k[v] && k[w]) {
                     continue;
                 }
                 let before = pair_crossings(&up_pos[v], &up_pos[w])

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use super::{LayoutGraph, LayoutNode, LayoutOptions, layout};
+use super::{LayoutGraph, LayoutNode, LayoutOptions, layout, relayout};
 use crate::NodeId;
 use crate::traverse::{Flow, Subgraph};
 
@@ -101,6 +101,17 @@ fn size(kind: &str, label: &str) -> (f64, f64) {
 
 impl SubgraphLayout {
     pub fn place(&self, sub: &Subgraph) -> PositionedGraph {
+        self.place_with(sub, None)
+    }
+
+    /// The picture of `sub` when it grew from a picture already on screen, given as the `y` of
+    /// each node it drew, by id: those nodes keep their order (see [`super::relayout`]), new
+    /// ones go beside their neighbours.
+    pub fn place_after(&self, sub: &Subgraph, previous: &HashMap<&str, f64>) -> PositionedGraph {
+        self.place_with(sub, Some(previous))
+    }
+
+    fn place_with(&self, sub: &Subgraph, previous: Option<&HashMap<&str, f64>>) -> PositionedGraph {
         // Which picture node stands for each subgraph node.
         let present: BTreeSet<&NodeId> = sub.nodes.iter().map(|n| &n.id).collect();
         let stand_in = |id: &NodeId| -> String {
@@ -262,7 +273,16 @@ impl SubgraphLayout {
                 .collect(),
             edges: edges.iter().map(|e| (slot[&e.from], slot[&e.to])).collect(),
         };
-        let placed = layout(&input, &self.options);
+        let placed = match previous {
+            None => layout(&input, &self.options),
+            Some(previous) => {
+                let hints: Vec<Option<f64>> = nodes
+                    .iter()
+                    .map(|n| previous.get(n.id.as_str()).copied())
+                    .collect();
+                relayout(&input, &self.options, &hints)
+            }
+        };
         for (n, p) in nodes.iter_mut().zip(&placed.nodes) {
             n.x = round(p.x);
             n.y = round(p.y);

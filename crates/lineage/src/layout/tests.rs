@@ -260,3 +260,73 @@ fn columns_get_a_lane_per_dataset() {
     let lanes: Vec<&str> = placed.groups.iter().map(|g| g.domain.as_str()).collect();
     assert_eq!(lanes.len(), 2, "{lanes:?}");
 }
+
+#[test]
+fn a_grown_drawing_keeps_its_order_and_puts_new_nodes_beside_their_neighbours() {
+    let (names, before) = graph("a b\nc d\ne f", &[]);
+    let drawn = layout(&before, &LayoutOptions::default());
+    let y = |l: &Layout, name: &str| l.nodes[names.iter().position(|n| n == name).unwrap()].y;
+    let previous: Vec<(String, f64)> = names.iter().map(|n| (n.clone(), y(&drawn, n))).collect();
+    // `x` is new and hangs off `c`, the middle row; `w` is new and reaches nothing drawn.
+    let (names, after) = graph("a b\nc d\ne f\nc x\nw", &[]);
+    let hints: Vec<Option<f64>> = names
+        .iter()
+        .map(|n| previous.iter().find(|(p, _)| p == n).map(|(_, y)| *y))
+        .collect();
+    let y = |l: &Layout, name: &str| l.nodes[names.iter().position(|n| n == name).unwrap()].y;
+    let grown = relayout(&after, &LayoutOptions::default(), &hints);
+    check_invariants(&after, &grown);
+    for (upper, lower) in [("a", "c"), ("c", "e"), ("b", "d"), ("d", "f")] {
+        assert!(
+            y(&grown, upper) < y(&grown, lower),
+            "{upper} stays above {lower}"
+        );
+    }
+    // Beside its neighbour's row: between the rows above and below, in the next layer.
+    assert!(y(&grown, "b") < y(&grown, "x") && y(&grown, "x") < y(&grown, "f"));
+    let layer =
+        |l: &Layout, name: &str| l.nodes[names.iter().position(|n| n == name).unwrap()].layer;
+    assert_eq!(layer(&grown, "x"), layer(&grown, "d"));
+    // What reaches nothing drawn goes last in its layer.
+    assert!(
+        ["a", "c", "e"]
+            .iter()
+            .all(|n| y(&grown, n) < y(&grown, "w"))
+    );
+    assert_eq!(grown, relayout(&after, &LayoutOptions::default(), &hints));
+}
+
+#[test]
+fn a_grown_mesh_keeps_nearly_the_crossings_of_a_full_layout() {
+    let (_, g) = synthetic_layout_graph(500, 3);
+    let full = layout(&g, &LayoutOptions::interactive());
+    // The last 40 nodes are new; the rest keep their places.
+    let hints: Vec<Option<f64>> = full
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (i + 40 < g.nodes.len()).then_some(p.y))
+        .collect();
+    let grown = relayout(&g, &LayoutOptions::interactive(), &hints);
+    check_invariants(&g, &grown);
+    assert!(
+        grown.crossings <= full.crossings + full.crossings / 10,
+        "{} crossings grown, {} laid out anew",
+        grown.crossings,
+        full.crossings
+    );
+    // Drawn nodes that stay in one layer keep their order in it.
+    let kept: Vec<usize> = (0..g.nodes.len()).filter(|&i| hints[i].is_some()).collect();
+    for &a in &kept {
+        for &b in &kept {
+            let (fa, fb, ga, gb) = (full.nodes[a], full.nodes[b], grown.nodes[a], grown.nodes[b]);
+            if fa.layer == fb.layer && ga.layer == gb.layer && ga.layer == fa.layer && fa.y < fb.y {
+                assert!(ga.y < gb.y, "{a} was above {b} and is no more");
+            }
+        }
+    }
+    // Hinted with the full layout itself (long edges' bends placed anew), about the same.
+    let same: Vec<Option<f64>> = full.nodes.iter().map(|p| Some(p.y)).collect();
+    let again = relayout(&g, &LayoutOptions::interactive(), &same);
+    assert!(again.crossings <= full.crossings + full.crossings / 20);
+}

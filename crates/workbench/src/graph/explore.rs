@@ -4,6 +4,7 @@
 //! (layout, names) after releasing it.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use lineage::layout::{LayoutGraph, LayoutNode, LayoutOptions, PositionedGraph, SubgraphLayout};
 use lineage::{DriftKind, LineageGraph, Neighbourhood, NodeId, Scope, Subgraph};
@@ -18,6 +19,18 @@ use crate::Workbench;
 use crate::actor::Actor;
 use crate::directory::Names;
 use crate::error::{Result, WorkbenchError};
+
+/// A laid-out neighbourhood and the path asked for in it (or why there is none).
+#[derive(Debug)]
+pub(crate) struct Picture {
+    placed: PositionedGraph,
+    path: Option<std::result::Result<PathView, String>>,
+}
+
+/// What a picture is remembered under: everything in the query.
+fn picture_key(q: &ExploreQuery) -> String {
+    format!("{q:?}")
+}
 
 /// Deepest walk the explorer may ask for.
 const MAX_DEPTH: u32 = 25;
@@ -76,28 +89,82 @@ fn parse_node(graph: &LineageGraph, text: &str, what: &str) -> Result<NodeId> {
 impl Workbench {
     /// The neighbourhood of a node, laid out.
     pub async fn explore(&self, actor: &Actor, q: &ExploreQuery) -> Result<LineageGraphView> {
-        let (sub, path) = self.explore_subgraph(actor, q).await?;
+        let picture = self.picture(actor, q).await?;
         let names = self.names().await?;
-        // Big pictures are laid out for speed: someone is waiting for them.
-        let options = if sub.nodes.len() > 400 {
-            LayoutOptions::interactive()
-        } else {
-            LayoutOptions::default()
-        };
-        let placed = SubgraphLayout {
-            group_by_domain: q.group,
-            fold_ports: !q.ports,
-            options,
-        }
-        .place(&sub);
-        let mut view = graph_view(placed, &names);
-        match path {
-            Some(Ok(path)) if !q.ports => view.path = Some(fold_path(path)),
-            Some(Ok(path)) => view.path = Some(path),
-            Some(Err(message)) => view.path_error = Some(message),
+        let mut view = graph_view(picture.placed.clone(), &names);
+        match &picture.path {
+            Some(Ok(path)) if !q.ports => view.path = Some(fold_path(path.clone())),
+            Some(Ok(path)) => view.path = Some(path.clone()),
+            Some(Err(message)) => view.path_error = Some(message.clone()),
             None => {}
         }
         Ok(view)
+    }
+
+    /// The picture of a query. Without expanded nodes it is laid out whole; with them, it is the
+    /// picture with the last expanded node left out, grown by that node's neighbours (the nodes
+    /// already drawn keep their order, see [`lineage::layout::relayout`]). So the same query
+    /// always gives the same picture, an expand moves little of what is on screen, and, as the
+    /// picture it grows from was just drawn and is remembered, it costs a walk of the graph and
+    /// a placement instead of a whole layout.
+    async fn picture(&self, actor: &Actor, q: &ExploreQuery) -> Result<Arc<Picture>> {
+        actor.require_read()?;
+        let generation = self.generation();
+        let step = |k: usize| ExploreQuery {
+            expand: q.expand[..k].to_vec(),
+            ..q.clone()
+        };
+        let remembered = |k: usize| {
+            self.remembers()
+                .then(|| self.reads.picture(&picture_key(&step(k)), generation))
+                .flatten()
+        };
+        // The longest prefix of the expanded nodes whose picture is remembered.
+        let mut start = q.expand.len() + 1;
+        let mut previous = None;
+        for k in (0..=q.expand.len()).rev() {
+            if let Some(p) = remembered(k) {
+                (start, previous) = (k + 1, Some(p));
+                break;
+            }
+        }
+        if previous.is_none() {
+            start = 0;
+        }
+        for k in start..=q.expand.len() {
+            let query = step(k);
+            let (sub, path) = self.explore_subgraph(actor, &query).await?;
+            // Big pictures are laid out for speed: someone is waiting for them.
+            let options = if sub.nodes.len() > 400 {
+                LayoutOptions::interactive()
+            } else {
+                LayoutOptions::default()
+            };
+            let layout = SubgraphLayout {
+                group_by_domain: q.group,
+                fold_ports: !q.ports,
+                options,
+            };
+            let placed = match &previous {
+                None => layout.place(&sub),
+                Some(p) => {
+                    let drawn: HashMap<&str, f64> = p
+                        .placed
+                        .nodes
+                        .iter()
+                        .map(|n| (n.id.as_str(), n.y))
+                        .collect();
+                    layout.place_after(&sub, &drawn)
+                }
+            };
+            let picture = Arc::new(Picture { placed, path });
+            if self.remembers() {
+                self.reads
+                    .remember_picture(picture_key(&query), generation, picture.clone());
+            }
+            previous = Some(picture);
+        }
+        Ok(previous.expect("at least one step"))
     }
 
     /// The neighbourhood of a node as Graphviz DOT.

@@ -3,7 +3,7 @@
 //! LISTEN/NOTIFY). The use cases on top of it are in [`explore`] (neighbourhoods, impact, paths,
 //! the mesh map, drift), [`ingest`] (OpenLineage events) and [`marquez`] (Marquez reads).
 
-mod explore;
+pub(crate) mod explore;
 mod ingest;
 mod marquez;
 mod openlineage;
