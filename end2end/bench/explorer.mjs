@@ -33,8 +33,9 @@ const stats = (xs) => {
 // layout, the transfer, decoding and rendering included). The drawing's nodes are written anew
 // when a new layout arrives or the view leaves the drawn region, so the end is when the first
 // drawn node is a new element. A frame callback followed by a message runs after that frame is
-// painted. `action` is "badge" (expand), "back" (collapse) or "fit" (press "0").
-const redraw = (action) => page.evaluate((action) => new Promise((resolve) => {
+// painted. `action` is "badge" (expand), "back" (collapse) or "fit" (press "0"); `nth` picks a
+// different badge for each expand, so that every expand asks for a picture not seen before.
+const redraw = (action, nth = 0) => page.evaluate(([action, nth]) => new Promise((resolve) => {
   const first = () => document.querySelector('[data-testid="lineage-svg"] g.nodes')?.firstElementChild;
   const old = first();
   const observer = new MutationObserver(() => {
@@ -57,16 +58,16 @@ const redraw = (action) => page.evaluate((action) => new Promise((resolve) => {
     canvas.dispatchEvent(new KeyboardEvent("keydown", { key: "0", bubbles: true, cancelable: true }));
   } else {
     // The badge may be outside the visible part of the drawing: click it from inside the page.
-    badges[Math.floor(badges.length / 2)].dispatchEvent(new MouseEvent("click", { bubbles: true, cancelable: true }));
+    badges[(Math.floor(badges.length / 2) + nth) % badges.length].dispatchEvent(new MouseEvent("click", { bubbles: true, cancelable: true }));
   }
-}), action);
+}), [action, nth]);
 const expands = [];
 const collapses = [];
 // With TRACE=1, Chromium's timeline of the expands is summed by kind of work.
 const trace = process.env.TRACE === "1";
 if (trace) await browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline"] });
 for (let i = 0; i < 8; i++) {
-  expands.push(await redraw("badge"));
+  expands.push(await redraw("badge", i));
   collapses.push(await redraw("back"));
 }
 // Fit the whole drawing in view ("0"): every node is then drawn (labels too small to read are
@@ -78,9 +79,10 @@ let allDrawn = 0;
 for (let i = 0; i < 5; i++) {
   fits.push(await redraw("fit"));
   allDrawn = await drawn();
-  // Back to a view around one node: a new drawing starts there.
-  await redraw("badge");
-  await redraw("back");
+  // Back to the view around the focus that the page opens with (an expand and Back would keep
+  // the fitted view: a drawing that replaces another starts where that one was looked at).
+  await page.goto(url, { waitUntil: "networkidle" });
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 60000 });
 }
 if (trace) {
   const events = JSON.parse((await browser.stopTracing()).toString()).traceEvents;

@@ -77,57 +77,119 @@ pub fn bench_browser() -> Result {
         best.1, best.0, best.2, best.3
     );
     let (up, down) = (best.2.to_string(), best.3.to_string());
-    // The server's part of an expand: the same view as the explorer asks for, timed by curl.
-    let api = format!(
-        "{}/api/v1/graph?focus={}&upstream={up}&downstream={down}&fan_out=1000&max_nodes=5000",
-        server.url, best.1
-    );
-    // The same view in the explorer's compact form (what the page asks for), beside the REST
-    // shape, in the same run: time and size as curl sees them, uncompressed.
-    let body = format!(
-        r#"{{"args":{{"focus":"{}","upstream":{up},"downstream":{down},"expand":[],"unlimited":[],"group":false,"ports":false,"max_nodes":5000,"fan_out":1000}}}}"#,
-        best.1
-    );
-    let rpc = format!("{}/rpc/lineage", server.url);
-    let time = |args: &[&str]| -> Option<(f64, f64)> {
-        let mut times: Vec<(f64, f64)> = (0..7)
-            .filter_map(|_| {
-                let mut all = vec![
-                    "-s",
-                    "-o",
-                    "/dev/null",
-                    "-w",
-                    "%{time_total} %{size_download}",
-                ];
-                all.extend_from_slice(args);
-                crate::util::output("curl", &all)
-            })
-            .filter_map(|t| {
-                let (time, size) = t.split_once(' ')?;
-                Some((time.parse().ok()?, size.parse().ok()?))
-            })
-            .collect();
-        times.sort_by(|a, b| a.0.total_cmp(&b.0));
-        times.get(times.len() / 2).copied()
+    // The server's part, side by side in this run, timed by curl (uncompressed): the view laid
+    // out whole (by a second server that remembers nothing), grown by an expand from the
+    // remembered view (what a click on "+N" costs), and the remembered view itself (Back).
+    let forgetful = start_server(
+        "target/release/meshwork",
+        free_port()?,
+        &data,
+        &["--anonymous-read", "--no-read-cache"],
+        &[("MESHWORK_LOG", "warn")],
+        &scratch.join("forgetful.log").display().to_string(),
+    )?;
+    let args = |expand: &str| {
+        format!(
+            r#"{{"args":{{"focus":"{}","upstream":{up},"downstream":{down},"expand":[{expand}],"unlimited":[],"group":false,"ports":false,"max_nodes":5000,"fan_out":1000}}}}"#,
+            best.1
+        )
     };
-    for (label, reply) in [
-        ("REST shape (GET /api/v1/graph)", time(&[&api])),
-        (
-            "compact shape (the explorer's server function)",
-            time(&[
+    let curl = |url: &str, body: Option<&str>| -> Option<(f64, f64)> {
+        let mut all = vec![
+            "-s",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{time_total} %{size_download}",
+        ];
+        if let Some(body) = body {
+            all.extend_from_slice(&[
                 "-X",
                 "POST",
                 "-H",
                 "Content-Type: application/json",
                 "-d",
-                &body,
-                &rpc,
-            ]),
+                body,
+            ]);
+        }
+        all.push(url);
+        let t = crate::util::output("curl", &all)?;
+        let (time, size) = t.split_once(' ')?;
+        Some((time.parse().ok()?, size.parse().ok()?))
+    };
+    let median = |mut times: Vec<(f64, f64)>| {
+        times.sort_by(|a, b| a.0.total_cmp(&b.0));
+        times.get(times.len() / 2).copied()
+    };
+    let rpc = |server: &crate::util::Server| format!("{}/rpc/lineage", server.url);
+    let api = |server: &crate::util::Server| {
+        format!(
+            "{}/api/v1/graph?focus={}&upstream={up}&downstream={down}&fan_out=1000&max_nodes=5000",
+            server.url, best.1
+        )
+    };
+    let whole_rest = median(
+        (0..7)
+            .filter_map(|_| curl(&api(&forgetful), None))
+            .collect(),
+    );
+    let whole = median(
+        (0..7)
+            .filter_map(|_| curl(&rpc(&forgetful), Some(&args(""))))
+            .collect(),
+    );
+    // Expandable nodes of the view, seven of them from its middle.
+    let view: serde_json::Value = crate::util::output("curl", &["-s", &api(&server)])
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default();
+    let expandable: Vec<String> = view["nodes"]
+        .as_array()
+        .map(|nodes| {
+            nodes
+                .iter()
+                .filter(|n| {
+                    n["kind"] == "product"
+                        && (n["hidden_upstream"].as_u64() > Some(0)
+                            || n["hidden_downstream"].as_u64() > Some(0))
+                })
+                .filter_map(|n| n["id"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    let middle = expandable.len().saturating_sub(7) / 2;
+    let _ = curl(&rpc(&server), Some(&args("")));
+    let grown = median(
+        expandable
+            .iter()
+            .skip(middle)
+            .take(7)
+            .filter_map(|id| curl(&rpc(&server), Some(&args(&format!("\"{id}\"")))))
+            .collect(),
+    );
+    let remembered = median(
+        (0..7)
+            .filter_map(|_| curl(&rpc(&server), Some(&args(""))))
+            .collect(),
+    );
+    drop(forgetful);
+    println!(
+        "\n| the server's part of the view (curl, median of 7) | time | size |\n|---|---|---|"
+    );
+    for (label, reply) in [
+        (
+            "REST shape (`GET /api/v1/graph`), laid out whole",
+            whole_rest,
         ),
+        ("compact shape (the explorer's), laid out whole", whole),
+        (
+            "compact, grown by an expand from the view on screen (seven different nodes)",
+            grown,
+        ),
+        ("compact, remembered (Back to the view)", remembered),
     ] {
         if let Some((seconds, bytes)) = reply {
             println!(
-                "\nThe server lays out and sends that view in {:.1} ms, {:.0} KB: {label} (median of 7, curl).",
+                "| {label} | {:.1} ms | {:.0} KB |",
                 seconds * 1000.0,
                 bytes / 1024.0
             );

@@ -6,6 +6,7 @@
 //! (arrows, `+`, `-`, `0`).
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::markup::escape as esc;
 use leptos::prelude::*;
@@ -470,9 +471,41 @@ pub fn static_svg(
     out
 }
 
+/// A drawing on screen and the part of it in view, kept for the drawing that replaces it.
+#[derive(Clone, Debug)]
+pub struct Shown {
+    graph: Arc<LineageGraphView>,
+    view: ViewBox,
+}
+
+/// Where a drawing starts when it replaces one of the same focus (an expand, a collapse, another
+/// depth): the node nearest the middle of the old view that both drawings have stays where it
+/// was on screen, so what someone was looking at stays in front of them.
+pub fn continued_view(previous: &Shown, next: &LineageGraphView) -> Option<ViewBox> {
+    if previous.graph.focus != next.focus {
+        return None;
+    }
+    let v = previous.view;
+    let (cx, cy) = (v.x + v.w / 2.0, v.y + v.h / 2.0);
+    let now: HashMap<&str, (f64, f64)> = next
+        .nodes
+        .iter()
+        .map(|n| (n.id.as_str(), (n.x, n.y)))
+        .collect();
+    let distance = |n: &GraphNodeView| (n.x - cx).powi(2) + (n.y - cy).powi(2);
+    let (was, (x, y)) = previous
+        .graph
+        .nodes
+        .iter()
+        .filter(|n| n.kind != "more")
+        .filter_map(|n| now.get(n.id.as_str()).map(|&p| (n, p)))
+        .min_by(|(a, _), (b, _)| distance(a).total_cmp(&distance(b)))?;
+    Some(v.pan(x - was.x, y - was.y))
+}
+
 #[component]
 pub fn GraphCanvas(
-    graph: LineageGraphView,
+    graph: Arc<LineageGraphView>,
     /// The selected node.
     #[prop(into)]
     selected: Signal<Option<String>>,
@@ -487,19 +520,36 @@ pub fn GraphCanvas(
     /// A small, fixed picture (on product pages): no zoom controls.
     #[prop(optional)]
     compact: bool,
+    /// The drawing this one replaces, if any; this one is kept there in turn.
+    shown: StoredValue<Option<Shown>>,
 ) -> impl IntoView {
     let colours: HashMap<String, String> = graph
         .legend
         .iter()
         .map(|l| (l.domain.clone(), l.color.clone()))
         .collect();
-    let start = initial_view(
-        &graph,
-        selected.get_untracked().as_deref(),
-        if compact { 760.0 } else { 860.0 },
-        height,
-    );
+    let start = shown
+        .with_value(|s| s.as_ref().and_then(|s| continued_view(s, &graph)))
+        .unwrap_or_else(|| {
+            initial_view(
+                &graph,
+                selected.get_untracked().as_deref(),
+                if compact { 760.0 } else { 860.0 },
+                height,
+            )
+        });
     let vb = RwSignal::new(start);
+    #[cfg(feature = "hydrate")]
+    {
+        let graph = graph.clone();
+        Effect::new(move |_| {
+            let view = vb.get();
+            shown.set_value(Some(Shown {
+                graph: graph.clone(),
+                view,
+            }));
+        });
+    }
     let path_nodes: HashSet<String> = graph
         .path
         .iter()
@@ -824,6 +874,49 @@ mod tests {
             more_count: 0,
             href: None,
         }
+    }
+
+    #[test]
+    fn a_new_drawing_keeps_the_node_in_the_middle_of_the_view_where_it_was() {
+        let graph = |nodes: Vec<GraphNodeView>| LineageGraphView {
+            focus: Some(String::from("a")),
+            nodes,
+            edges: Vec::new(),
+            groups: Vec::new(),
+            legend: Vec::new(),
+            width: 1000.0,
+            height: 600.0,
+            crossings: 0,
+            truncated: false,
+            path: None,
+            path_error: None,
+        };
+        let view = ViewBox {
+            x: 0.0,
+            y: 0.0,
+            w: 1000.0,
+            h: 600.0,
+        };
+        let before = Shown {
+            graph: Arc::new(graph(vec![
+                node("a", 100.0, 100.0),
+                node("b", 480.0, 320.0),
+            ])),
+            view,
+        };
+        // `b`, nearest the middle, moved 40 down in the grown drawing: the view follows it.
+        let after = graph(vec![
+            node("a", 100.0, 100.0),
+            node("b", 480.0, 360.0),
+            node("c", 700.0, 300.0),
+        ]);
+        assert_eq!(continued_view(&before, &after), Some(view.pan(0.0, 40.0)));
+        // Another focus starts afresh.
+        let other = LineageGraphView {
+            focus: Some(String::from("c")),
+            ..after
+        };
+        assert_eq!(continued_view(&before, &other), None);
     }
 
     #[test]

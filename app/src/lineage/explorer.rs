@@ -3,12 +3,14 @@
 //! expand nodes, find nodes, highlight the path between two of them, and read the selected node
 //! in the side panel.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use views::{GraphNodeView, LineageGraphView};
 
-use super::canvas::{GraphCanvas, LinkKind};
+use super::canvas::{GraphCanvas, LinkKind, Shown};
 use super::prefetch;
 use super::url::{ExplorerUrl, encode};
 use crate::api::lineage::find_nodes;
@@ -52,6 +54,19 @@ pub fn LineagePage() -> impl IntoView {
     );
     let selected = Signal::derive(move || url.with(|u| u.selected.clone()));
     let find = RwSignal::new(url.with_untracked(|u| u.find.clone()));
+    // The drawing on screen and where it was looked at, for the next one to start from.
+    let shown = StoredValue::new(None::<Shown>);
+    // Back and Forward ask for the drawing at once, as a click on an expand link does.
+    #[cfg(feature = "hydrate")]
+    {
+        let listener = window_event_listener(leptos::ev::popstate, |_| {
+            let location = window().location();
+            if let (Ok(path), Ok(search)) = (location.pathname(), location.search()) {
+                prefetch::start(&format!("{path}{search}"));
+            }
+        });
+        on_cleanup(move || listener.remove());
+    }
     view! {
         <Title text="Lineage"/>
         <div class="page-header">
@@ -75,7 +90,7 @@ pub fn LineagePage() -> impl IntoView {
                     <Transition fallback=|| view! { <Skeleton rows=6/> }>
                         {move || Suspend::new(async move {
                             match graph.await {
-                                Some(Ok(g)) => view! { <Explorer graph=g url=url selected=selected find=find/> }.into_any(),
+                                Some(Ok(g)) => view! { <Explorer graph=Arc::new(g) url=url selected=selected find=find shown=shown/> }.into_any(),
                                 Some(Err(e)) => view! { <ErrorPanel error=e/> }.into_any(),
                                 None => ().into_any(),
                             }
@@ -198,10 +213,11 @@ fn Toolbar(url: ExplorerUrl, find: RwSignal<String>) -> impl IntoView {
 
 #[component]
 fn Explorer(
-    graph: LineageGraphView,
+    graph: Arc<LineageGraphView>,
     url: Memo<ExplorerUrl>,
     selected: Signal<Option<String>>,
     find: RwSignal<String>,
+    shown: StoredValue<Option<Shown>>,
 ) -> impl IntoView {
     // A thousand nodes have a thousand selection links: they share all but the node's id.
     let select_prefix = Memo::new(move |_| url.with(ExplorerUrl::select_prefix));
@@ -212,7 +228,7 @@ fn Explorer(
     });
     let count = graph.nodes.iter().filter(|n| n.kind != "more").count();
     let legend = graph.legend.clone();
-    let nodes = StoredValue::new(graph.nodes.clone());
+    let nodes = StoredValue::new(graph.clone());
     let path_error = graph.path_error.clone();
     let path = graph.path.clone();
     let truncated = graph.truncated;
@@ -221,8 +237,9 @@ fn Explorer(
         if f.is_empty() {
             return None;
         }
-        Some(nodes.with_value(|n| {
-            n.iter()
+        Some(nodes.with_value(|g| {
+            g.nodes
+                .iter()
                 .filter(|n| n.label.to_lowercase().contains(&f))
                 .count()
         }))
@@ -237,7 +254,7 @@ fn Explorer(
         </div>
         <div class="lineage-body">
             <div class="lineage-main">
-                <GraphCanvas graph=graph selected=selected find=find link=link/>
+                <GraphCanvas graph=graph selected=selected find=find link=link shown=shown/>
                 <ul class="legend" aria-label="Domains">
                     {legend.into_iter().map(|l| view! {
                         <li style=format!("--domain:{}", l.color)><span class="dot" aria-hidden="true"></span>{l.name}</li>
@@ -253,7 +270,7 @@ fn Explorer(
 #[component]
 fn NodePanel(
     url: Memo<ExplorerUrl>,
-    nodes: StoredValue<Vec<GraphNodeView>>,
+    nodes: StoredValue<Arc<LineageGraphView>>,
     selected: Signal<Option<String>>,
 ) -> impl IntoView {
     view! {
@@ -261,7 +278,7 @@ fn NodePanel(
             {move || {
                 let u = url.get();
                 let chosen = selected.get().or_else(|| Some(u.args.focus.clone()));
-                let node = chosen.and_then(|id| nodes.with_value(|n| n.iter().find(|x| x.id == id).cloned()));
+                let node = chosen.and_then(|id| nodes.with_value(|g| g.nodes.iter().find(|x| x.id == id).cloned()));
                 match node {
                     None => view! { <p class="muted">"Select a node to see its details."</p> }.into_any(),
                     Some(n) => node_details(&u, n).into_any(),

@@ -49,7 +49,14 @@ mod pending {
         let reply: Reply = crate::api::lineage::explore_lineage(args.clone())
             .boxed_local()
             .shared();
-        // Polled now, so the request leaves before the router has reacted to the click.
+        // Polled once right here, so the request leaves before the router reacts to the click
+        // (a spawned task would first run after the click's handlers and the router's work);
+        // then driven to the end by a task, whether or not the page takes the reply.
+        let mut now = reply.clone();
+        let _ = now.poll_unpin(&mut std::task::Context::from_waker(
+            futures::task::noop_waker_ref(),
+        ));
+        drop(now);
         leptos::task::spawn_local(reply.clone().map(|_| ()));
         put(args, reply);
     }
