@@ -378,14 +378,14 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .start_lineage()
         .await
         .map_err(|e| anyhow::anyhow!("loading the lineage graph: {e}"))?;
-    let state = AppState {
+    let state = AppState::new(
         workbench,
-        leptos_options: leptos_options(args.addr),
-        settings: Arc::new(Settings {
+        leptos_options(args.addr),
+        Arc::new(Settings {
             secure_cookies: args.secure_cookies,
             no_read_cache: args.no_read_cache,
         }),
-    };
+    );
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .with_context(|| format!("listening on {}", args.addr))?;

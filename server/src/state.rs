@@ -6,11 +6,38 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use workbench::Workbench;
 
+/// Shared by every handler and middleware; extracting it (`State<AppState>`) on every request
+/// costs one reference count, not a copy of the options and the use cases.
 #[derive(Clone, Debug)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+#[derive(Debug)]
+pub struct Shared {
     pub workbench: Workbench,
     pub leptos_options: LeptosOptions,
     pub settings: Arc<Settings>,
+}
+
+impl AppState {
+    pub fn new(
+        workbench: Workbench,
+        leptos_options: LeptosOptions,
+        settings: Arc<Settings>,
+    ) -> AppState {
+        AppState(Arc::new(Shared {
+            workbench,
+            leptos_options,
+            settings,
+        }))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 /// Server settings that are not use-case settings.

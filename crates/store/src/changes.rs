@@ -123,7 +123,7 @@ impl Store {
             loop {
                 let item = match listener.try_recv().await {
                     Ok(Some(note)) => match serde_json::from_str::<Payload>(note.payload()) {
-                        Ok(p) if p.origin == origin => continue,
+                        Ok(p) if *p.origin == *origin => continue,
                         Ok(p) => FeedItem::Changes(p.changes),
                         Err(e) => {
                             tracing::warn!(error = %e, "unreadable change notification; reloading");

@@ -44,9 +44,9 @@ pub struct Store {
     pools: Arc<health::Pools>,
     dialect: Dialect,
     /// The database URL, for the change-feed listener's own connection.
-    url: String,
+    url: Arc<str>,
     /// This store's name in the change feed (one per process).
-    origin: String,
+    origin: Arc<str>,
     /// Counts the changes this process knows of: every write it committed, and every change
     /// another instance announced once it has been applied. Anything computed from the database
     /// at an older count may be stale (the read caches check it).
@@ -109,8 +109,8 @@ impl Store {
         Ok(Store {
             pools,
             dialect,
-            url: url.to_owned(),
-            origin: uuid::Uuid::new_v4().to_string(),
+            url: Arc::from(url),
+            origin: Arc::from(uuid::Uuid::new_v4().to_string()),
             generation,
         })
     }

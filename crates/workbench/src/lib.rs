@@ -46,7 +46,7 @@ pub struct WorkbenchConfig {
 #[derive(Clone, Debug)]
 pub struct Workbench {
     store: Store,
-    config: WorkbenchConfig,
+    config: std::sync::Arc<WorkbenchConfig>,
     /// The lineage graph in memory, shared by every clone.
     lineage: graph::Shared,
     /// Readings kept in memory (actors behind secrets, settings), shared by every clone.
@@ -57,7 +57,7 @@ impl Workbench {
     pub fn new(store: Store, config: WorkbenchConfig) -> Workbench {
         Workbench {
             store,
-            config,
+            config: std::sync::Arc::new(config),
             lineage: graph::Shared::default(),
             reads: std::sync::Arc::default(),
         }

@@ -314,11 +314,11 @@ async fn instance(store: Store) -> axum::Router {
         },
     );
     workbench.start_lineage().await.unwrap();
-    server::app(AppState {
+    server::app(AppState::new(
         workbench,
-        leptos_options: server::cli::leptos_options("127.0.0.1:0".parse().unwrap()),
-        settings: Arc::new(Settings::default()),
-    })
+        server::cli::leptos_options("127.0.0.1:0".parse().unwrap()),
+        Arc::new(Settings::default()),
+    ))
 }
 
 /// Two instances on one PostgreSQL: B has the product's page and JSON in its cache when A

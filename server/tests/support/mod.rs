@@ -208,11 +208,11 @@ impl TestApp {
             .await
             .unwrap();
 
-        let state = AppState {
-            workbench: workbench.clone(),
-            leptos_options: server::cli::leptos_options("127.0.0.1:0".parse().unwrap()),
-            settings: Arc::new(Settings::default()),
-        };
+        let state = AppState::new(
+            workbench.clone(),
+            server::cli::leptos_options("127.0.0.1:0".parse().unwrap()),
+            Arc::new(Settings::default()),
+        );
         let bob = tokens.pop().unwrap();
         let alice = tokens.pop().unwrap();
         TestApp {
@@ -235,11 +235,11 @@ impl TestApp {
                 no_read_cache: false,
             },
         );
-        server::app(AppState {
+        server::app(AppState::new(
             workbench,
-            leptos_options: server::cli::leptos_options("127.0.0.1:0".parse().unwrap()),
-            settings: Arc::new(Settings::default()),
-        })
+            server::cli::leptos_options("127.0.0.1:0".parse().unwrap()),
+            Arc::new(Settings::default()),
+        ))
     }
 
     pub async fn finish(self) {
