@@ -113,6 +113,15 @@ impl Region {
     }
 }
 
+/// The smallest scale at which a whole drawing is shown at once.
+const READABLE: f64 = 0.55;
+
+/// Whether the whole drawing fits `width` × `height` pixels at a readable scale.
+fn whole_is_readable(g: &LineageGraphView, width: f64, height: f64) -> bool {
+    let pad = 24.0;
+    (width / (g.width + 2.0 * pad)).min(height / (g.height + 2.0 * pad)) >= READABLE
+}
+
 /// Where the picture starts: the whole drawing when it stays readable (at least 55 % scale),
 /// else the highlighted path when there is one, else a window around `centre` (the selected node
 /// or the focus). `width` and `height` are the expected size of the element in pixels.
@@ -122,7 +131,6 @@ pub fn initial_view(
     width: f64,
     height: f64,
 ) -> ViewBox {
-    const READABLE: f64 = 0.55;
     let pad = 24.0;
     let around = |x0: f64, y0: f64, x1: f64, y1: f64, least: f64| {
         let (w, h) = (x1 - x0 + 2.0 * pad, y1 - y0 + 2.0 * pad);
@@ -135,7 +143,7 @@ pub fn initial_view(
             h: vh,
         }
     };
-    if (width / (g.width + 2.0 * pad)).min(height / (g.height + 2.0 * pad)) >= READABLE {
+    if whole_is_readable(g, width, height) {
         return around(0.0, 0.0, g.width, g.height, READABLE);
     }
     if let Some(path) = &g.path {
@@ -479,10 +487,18 @@ pub struct Shown {
 }
 
 /// Where a drawing starts when it replaces one of the same focus (an expand, a collapse, another
-/// depth): the node nearest the middle of the old view that both drawings have stays where it
-/// was on screen, so what someone was looking at stays in front of them.
-pub fn continued_view(previous: &Shown, next: &LineageGraphView) -> Option<ViewBox> {
-    if previous.graph.focus != next.focus {
+/// depth) and is too large to be shown whole: the selected node (an expand selects the node it
+/// expands), else the node nearest the middle of the old view, stays where it was on screen, so
+/// what someone was looking at stays in front of them. `None` when the drawing starts afresh
+/// ([`initial_view`]).
+pub fn continued_view(
+    previous: &Shown,
+    next: &LineageGraphView,
+    selected: Option<&str>,
+    width: f64,
+    height: f64,
+) -> Option<ViewBox> {
+    if previous.graph.focus != next.focus || whole_is_readable(next, width, height) {
         return None;
     }
     let v = previous.view;
@@ -492,7 +508,13 @@ pub fn continued_view(previous: &Shown, next: &LineageGraphView) -> Option<ViewB
         .iter()
         .map(|n| (n.id.as_str(), (n.x, n.y)))
         .collect();
-    let distance = |n: &GraphNodeView| (n.x - cx).powi(2) + (n.y - cy).powi(2);
+    let distance = |n: &GraphNodeView| {
+        if Some(n.id.as_str()) == selected {
+            -1.0
+        } else {
+            (n.x - cx).powi(2) + (n.y - cy).powi(2)
+        }
+    };
     let (was, (x, y)) = previous
         .graph
         .nodes
@@ -528,16 +550,14 @@ pub fn GraphCanvas(
         .iter()
         .map(|l| (l.domain.clone(), l.color.clone()))
         .collect();
+    let chosen = selected.get_untracked();
+    let width = if compact { 760.0 } else { 860.0 };
     let start = shown
-        .with_value(|s| s.as_ref().and_then(|s| continued_view(s, &graph)))
-        .unwrap_or_else(|| {
-            initial_view(
-                &graph,
-                selected.get_untracked().as_deref(),
-                if compact { 760.0 } else { 860.0 },
-                height,
-            )
-        });
+        .with_value(|s| {
+            s.as_ref()
+                .and_then(|s| continued_view(s, &graph, chosen.as_deref(), width, height))
+        })
+        .unwrap_or_else(|| initial_view(&graph, chosen.as_deref(), width, height));
     let vb = RwSignal::new(start);
     #[cfg(feature = "hydrate")]
     {
@@ -910,13 +930,21 @@ mod tests {
             node("b", 480.0, 360.0),
             node("c", 700.0, 300.0),
         ]);
-        assert_eq!(continued_view(&before, &after), Some(view.pan(0.0, 40.0)));
-        // Another focus starts afresh.
+        // (A drawing of 1,000 × 600 is too large for 300 × 200 pixels at a readable scale.)
+        let (w, h) = (300.0, 200.0);
+        assert_eq!(
+            continued_view(&before, &after, None, w, h),
+            Some(view.pan(0.0, 40.0))
+        );
+        // The selected node (the one an expand expanded) is kept in place before the middle one.
+        assert_eq!(continued_view(&before, &after, Some("a"), w, h), Some(view));
+        // A drawing that can be shown whole is; another focus starts afresh.
+        assert_eq!(continued_view(&before, &after, None, 2000.0, 1200.0), None);
         let other = LineageGraphView {
             focus: Some(String::from("c")),
             ..after
         };
-        assert_eq!(continued_view(&before, &other), None);
+        assert_eq!(continued_view(&before, &other, None, w, h), None);
     }
 
     #[test]
