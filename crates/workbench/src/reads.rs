@@ -1,7 +1,7 @@
 //! What readers ask for again and again, kept in memory: who is behind a token or a session,
 //! whether anonymous reading is on, the names and colours of domains and teams, and the
-//! explorer's laid-out pictures. Readers of a
-//! catalog vastly outnumber writers, and every request with a token used to look the token up.
+//! explorer's laid-out pictures. Readers of a catalog vastly outnumber writers, and every
+//! request with a token used to look the token up.
 //!
 //! Every entry remembers the store's generation at the moment its reading *started*; it is used
 //! only while the generation is unchanged (any write this process commits, or any change another

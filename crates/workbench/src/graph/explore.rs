@@ -120,17 +120,13 @@ impl Workbench {
                 .flatten()
         };
         // The longest prefix of the expanded nodes whose picture is remembered.
-        let mut start = q.expand.len() + 1;
-        let mut previous = None;
-        for k in (0..=q.expand.len()).rev() {
-            if let Some(p) = remembered(k) {
-                (start, previous) = (k + 1, Some(p));
-                break;
-            }
-        }
-        if previous.is_none() {
-            start = 0;
-        }
+        let (start, mut previous) = match (0..=q.expand.len())
+            .rev()
+            .find_map(|k| remembered(k).map(|p| (k + 1, p)))
+        {
+            Some((start, p)) => (start, Some(p)),
+            None => (0, None),
+        };
         for k in start..=q.expand.len() {
             let query = step(k);
             let (sub, path) = self.explore_subgraph(actor, &query).await?;
