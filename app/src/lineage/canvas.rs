@@ -276,6 +276,49 @@ struct Drawing {
 }
 
 impl Drawing {
+    /// How `g` is drawn with `selected` selected and matches of `find` (lower case) marked.
+    fn of(g: &LineageGraphView, selected: Option<String>, find: String) -> Drawing {
+        Drawing {
+            selected,
+            find,
+            focus: g.focus.clone().unwrap_or_default(),
+            path_nodes: g
+                .path
+                .iter()
+                .flat_map(|p| p.nodes.iter().cloned())
+                .collect(),
+            path_edges: g
+                .path
+                .iter()
+                .flat_map(|p| p.edges.iter().cloned())
+                .collect(),
+            colours: g
+                .legend
+                .iter()
+                .map(|l| (l.domain.clone(), l.color.clone()))
+                .collect(),
+        }
+    }
+
+    /// The domain lanes behind the nodes.
+    fn lanes(g: &LineageGraphView) -> String {
+        let mut out = String::new();
+        for lane in &g.groups {
+            out.push_str(&format!(
+                "<g class=\"lane\" style=\"--domain:{}\"><rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"10\"/><text x=\"{:.1}\" y=\"{:.1}\">{}</text></g>",
+                esc(&lane.color),
+                lane.x,
+                lane.y,
+                lane.width,
+                lane.height,
+                lane.x + 12.0,
+                lane.y + 16.0,
+                esc(&lane.name)
+            ));
+        }
+        out
+    }
+
     fn edges(&self, g: &LineageGraphView, region: &Region) -> String {
         let has_path = !self.path_nodes.is_empty();
         let mut out = String::with_capacity(g.edges.len() * 160);
@@ -430,18 +473,7 @@ pub fn static_svg(
     let (gw, gh) = (graph.width + 2.0 * pad, graph.height + 2.0 * pad);
     let scale = (width / gw).min(height / gh).clamp(STATIC_READABLE, 1.0);
     let (pw, ph) = (gw * scale, gh * scale);
-    let drawing = Drawing {
-        selected: None,
-        find: String::new(),
-        focus: graph.focus.clone().unwrap_or_default(),
-        path_nodes: HashSet::new(),
-        path_edges: HashSet::new(),
-        colours: graph
-            .legend
-            .iter()
-            .map(|l| (l.domain.clone(), l.color.clone()))
-            .collect(),
-    };
+    let drawing = Drawing::of(graph, None, String::new());
     let everything = Region {
         x0: f64::NEG_INFINITY,
         y0: f64::NEG_INFINITY,
@@ -458,19 +490,7 @@ pub fn static_svg(
         esc(graph.focus.as_deref().unwrap_or_default()),
         graph.nodes.len(),
     );
-    for g in &graph.groups {
-        out.push_str(&format!(
-            "<g class=\"lane\" style=\"--domain:{}\"><rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"10\"/><text x=\"{:.1}\" y=\"{:.1}\">{}</text></g>",
-            esc(&g.color),
-            g.x,
-            g.y,
-            g.width,
-            g.height,
-            g.x + 12.0,
-            g.y + 16.0,
-            esc(&g.name)
-        ));
-    }
+    out.push_str(&Drawing::lanes(graph));
     out.push_str("</g><g class=\"edges\">");
     out.push_str(&drawing.edges(graph, &everything));
     out.push_str("</g><g class=\"nodes\">");
@@ -479,29 +499,22 @@ pub fn static_svg(
     out
 }
 
-/// A drawing on screen and the part of it in view, kept for the drawing that replaces it.
-#[derive(Clone, Debug)]
-pub struct Shown {
-    graph: Arc<LineageGraphView>,
-    view: ViewBox,
-}
-
 /// Where a drawing starts when it replaces one of the same focus (an expand, a collapse, another
 /// depth) and is too large to be shown whole: the selected node (an expand selects the node it
 /// expands), else the node nearest the middle of the old view, stays where it was on screen, so
 /// what someone was looking at stays in front of them. `None` when the drawing starts afresh
 /// ([`initial_view`]).
 pub fn continued_view(
-    previous: &Shown,
+    previous: &LineageGraphView,
+    v: ViewBox,
     next: &LineageGraphView,
     selected: Option<&str>,
     width: f64,
     height: f64,
 ) -> Option<ViewBox> {
-    if previous.graph.focus != next.focus || whole_is_readable(next, width, height) {
+    if previous.focus != next.focus || whole_is_readable(next, width, height) {
         return None;
     }
-    let v = previous.view;
     let (cx, cy) = (v.x + v.w / 2.0, v.y + v.h / 2.0);
     let now: HashMap<&str, (f64, f64)> = next
         .nodes
@@ -516,7 +529,6 @@ pub fn continued_view(
         }
     };
     let (was, (x, y)) = previous
-        .graph
         .nodes
         .iter()
         .filter(|n| n.kind != "more")
@@ -527,7 +539,9 @@ pub fn continued_view(
 
 #[component]
 pub fn GraphCanvas(
-    graph: Arc<LineageGraphView>,
+    /// The drawing; when another arrives, the canvas keeps its elements and rewrites the drawing.
+    #[prop(into)]
+    graph: Signal<Arc<LineageGraphView>>,
     /// The selected node.
     #[prop(into)]
     selected: Signal<Option<String>>,
@@ -542,45 +556,68 @@ pub fn GraphCanvas(
     /// A small, fixed picture (on product pages): no zoom controls.
     #[prop(optional)]
     compact: bool,
-    /// The drawing this one replaces, if any; this one is kept there in turn.
-    shown: StoredValue<Option<Shown>>,
 ) -> impl IntoView {
-    let colours: HashMap<String, String> = graph
-        .legend
-        .iter()
-        .map(|l| (l.domain.clone(), l.color.clone()))
-        .collect();
-    let chosen = selected.get_untracked();
+    let first = graph.get_untracked();
     let width = if compact { 760.0 } else { 860.0 };
-    let start = shown
-        .with_value(|s| {
-            s.as_ref()
-                .and_then(|s| continued_view(s, &graph, chosen.as_deref(), width, height))
-        })
-        .unwrap_or_else(|| initial_view(&graph, chosen.as_deref(), width, height));
+    let start = initial_view(&first, selected.get_untracked().as_deref(), width, height);
     let vb = RwSignal::new(start);
+    let drawing = Drawing::of(
+        &first,
+        selected.get_untracked(),
+        find.get_untracked().trim().to_lowercase(),
+    );
+    let region = Region::around(&start);
+    // The lanes, edges and nodes as markup, each written into its group.
+    let markup = RwSignal::new((
+        Drawing::lanes(&first),
+        drawing.edges(&first, &region),
+        drawing.nodes(&first, &region, &link),
+    ));
+    // What is drawn: the drawing, how, and the part of it in the DOM.
+    let drawn = StoredValue::new(first);
+    #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
+    let drawing = StoredValue::new(drawing);
+    #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
+    let region = StoredValue::new(region);
+    // Redraws the region around `view` of the drawing as it is now, with the selection and
+    // matches as they are now.
     #[cfg(feature = "hydrate")]
-    {
-        let graph = graph.clone();
-        Effect::new(move |_| {
-            let view = vb.get();
-            shown.set_value(Some(Shown {
-                graph: graph.clone(),
-                view,
-            }));
+    let redraw = move |view: &ViewBox| {
+        let next = Region::around(view);
+        region.set_value(next);
+        drawing.update_value(|d| {
+            d.selected = selected.get_untracked();
+            d.find = find.get_untracked().trim().to_lowercase();
         });
-    }
-    let path_nodes: HashSet<String> = graph
-        .path
-        .iter()
-        .flat_map(|p| p.nodes.iter().cloned())
-        .collect();
-    let path_edges: HashSet<(String, String)> = graph
-        .path
-        .iter()
-        .flat_map(|p| p.edges.iter().cloned())
-        .collect();
-    let focus = graph.focus.clone().unwrap_or_default();
+        let written = drawn.with_value(|g| {
+            drawing.with_value(|d| {
+                (
+                    Drawing::lanes(g),
+                    d.edges(g, &next),
+                    d.nodes(g, &next, &link),
+                )
+            })
+        });
+        markup.set(written);
+    };
+    // Another drawing (an expand, a collapse, another depth): written into the same elements,
+    // shown from where the one before was looked at when that is possible.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let next = graph.get();
+        if drawn.with_value(|g| Arc::ptr_eq(g, &next)) {
+            return;
+        }
+        let chosen = selected.get_untracked();
+        let before = vb.get_untracked();
+        let start = drawn
+            .with_value(|g| continued_view(g, before, &next, chosen.as_deref(), width, height))
+            .unwrap_or_else(|| initial_view(&next, chosen.as_deref(), width, height));
+        drawing.set_value(Drawing::of(&next, chosen, String::new()));
+        drawn.set_value(next);
+        redraw(&start);
+        vb.set(start);
+    });
     let svg_ref = NodeRef::<leptos::svg::Svg>::new();
     let drag = StoredValue::new(None::<(f64, f64, ViewBox)>);
     // Whether the pointer moved since it went down (then releasing it is no click).
@@ -660,8 +697,8 @@ pub fn GraphCanvas(
         vb.set(v.zoom(factor, v.x + v.w / 2.0, v.y + v.h / 2.0));
     };
     let fit = {
-        let (w, h) = (graph.width, graph.height);
         move || {
+            let (w, h) = drawn.with_value(|g| (g.width, g.height));
             let current = vb.get_untracked();
             let aspect = current.h / current.w;
             let pad = 24.0;
@@ -786,60 +823,17 @@ pub fn GraphCanvas(
         });
     });
 
-    let drawing = Drawing {
-        selected: selected.get_untracked(),
-        find: find.get_untracked().trim().to_lowercase(),
-        focus,
-        path_nodes,
-        path_edges,
-        colours,
-    };
-    let region = Region::around(&start);
-    let markup = RwSignal::new((
-        drawing.edges(&graph, &region),
-        drawing.nodes(&graph, &region, &link),
-    ));
     // Too small to read: the labels are left out of layout and paint.
     let far = move || vb.with(|v| v.w / pixel_width.get_value() > 2.2);
-    let groups = graph
-        .groups
-        .iter()
-        .map(|g| {
-            view! {
-                <g class="lane" style=format!("--domain:{}", g.color)>
-                    <rect x=g.x y=g.y width=g.width height=g.height rx="10"/>
-                    <text x=g.x + 12.0 y=g.y + 16.0>{g.name.clone()}</text>
-                </g>
-            }
-        })
-        .collect_view();
 
-    // Panning or zooming out of the drawn region draws the region around the new view, with the
-    // selection and matches as they are now.
+    // Panning or zooming out of the drawn region draws the region around the new view.
     #[cfg(feature = "hydrate")]
-    {
-        let graph = StoredValue::new(graph.clone());
-        let drawing = StoredValue::new(drawing);
-        let region = StoredValue::new(region);
-        Effect::new(move |_| {
-            let v = vb.get();
-            if region.with_value(|r| r.holds(&v)) {
-                return;
-            }
-            let next = Region::around(&v);
-            region.set_value(next);
-            drawing.update_value(|d| {
-                d.selected = selected.get_untracked();
-                d.find = find.get_untracked().trim().to_lowercase();
-            });
-            let drawn = graph.with_value(|g| {
-                drawing.with_value(|d| (d.edges(g, &next), d.nodes(g, &next, &link)))
-            });
-            markup.set(drawn);
-        });
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = drawing;
+    Effect::new(move |_| {
+        let v = vb.get();
+        if !region.with_value(|r| r.holds(&v)) {
+            redraw(&v);
+        }
+    });
 
     let fit_button = fit;
     view! {
@@ -855,9 +849,9 @@ pub fn GraphCanvas(
                         <path d="M0,0 L10,5 L0,10 z" class="arrow-head"/>
                     </marker>
                 </defs>
-                <g class="lanes">{groups}</g>
-                <g class="edges" inner_html=move || markup.with(|m| m.0.clone())></g>
-                <g class="nodes" inner_html=move || markup.with(|m| m.1.clone())></g>
+                <g class="lanes" inner_html=move || markup.with(|m| m.0.clone())></g>
+                <g class="edges" inner_html=move || markup.with(|m| m.1.clone())></g>
+                <g class="nodes" inner_html=move || markup.with(|m| m.2.clone())></g>
             </svg>
             {(!compact).then(|| view! {
                 <div class="canvas-controls" role="group" aria-label="Zoom">
@@ -917,13 +911,7 @@ mod tests {
             w: 1000.0,
             h: 600.0,
         };
-        let before = Shown {
-            graph: Arc::new(graph(vec![
-                node("a", 100.0, 100.0),
-                node("b", 480.0, 320.0),
-            ])),
-            view,
-        };
+        let before = graph(vec![node("a", 100.0, 100.0), node("b", 480.0, 320.0)]);
         // `b`, nearest the middle, moved 40 down in the grown drawing: the view follows it.
         let after = graph(vec![
             node("a", 100.0, 100.0),
@@ -933,18 +921,24 @@ mod tests {
         // (A drawing of 1,000 × 600 is too large for 300 × 200 pixels at a readable scale.)
         let (w, h) = (300.0, 200.0);
         assert_eq!(
-            continued_view(&before, &after, None, w, h),
+            continued_view(&before, view, &after, None, w, h),
             Some(view.pan(0.0, 40.0))
         );
         // The selected node (the one an expand expanded) is kept in place before the middle one.
-        assert_eq!(continued_view(&before, &after, Some("a"), w, h), Some(view));
+        assert_eq!(
+            continued_view(&before, view, &after, Some("a"), w, h),
+            Some(view)
+        );
         // A drawing that can be shown whole is; another focus starts afresh.
-        assert_eq!(continued_view(&before, &after, None, 2000.0, 1200.0), None);
+        assert_eq!(
+            continued_view(&before, view, &after, None, 2000.0, 1200.0),
+            None
+        );
         let other = LineageGraphView {
             focus: Some(String::from("c")),
             ..after
         };
-        assert_eq!(continued_view(&before, &other, None, w, h), None);
+        assert_eq!(continued_view(&before, view, &other, None, w, h), None);
     }
 
     #[test]

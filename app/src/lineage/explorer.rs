@@ -10,12 +10,15 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use views::{GraphNodeView, LineageGraphView};
 
-use super::canvas::{GraphCanvas, LinkKind, Shown};
+use super::canvas::{GraphCanvas, LinkKind};
 use super::prefetch;
 use super::url::{ExplorerUrl, encode};
+#[cfg(feature = "hydrate")]
+use crate::api::lineage::ExploreArgs;
 use crate::api::lineage::find_nodes;
 use crate::components::icons::Icon;
 use crate::components::states::{ErrorPanel, Skeleton};
+use crate::error::UiError;
 
 const SCOPES: &[(&str, &str, &str)] = &[
     (
@@ -41,21 +44,40 @@ pub fn LineagePage() -> impl IntoView {
     let query = use_query_map();
     let url = Memo::new(move |_| query.with(ExplorerUrl::from_query));
     let args = Memo::new(move |_| url.with(|u| u.args.clone()));
-    let has_focus = Memo::new(move |_| url.with(|u| !u.args.focus.is_empty()));
+    let focus = Memo::new(move |_| url.with(|u| u.args.focus.clone()));
+    let has_focus = Memo::new(move |_| focus.with(|f| !f.is_empty()));
+    // The first drawing of a focus comes with the page (rendered on the server); a new focus
+    // starts a new explorer. Every other change of the URL (expand, collapse, depth, scope, a
+    // path) asks for the next drawing below and hands it to the explorer on screen, which
+    // keeps its elements and rewrites only the drawing.
     let graph = Resource::new(
-        move || args.get(),
-        |a| async move {
-            if a.focus.is_empty() {
-                None
-            } else {
-                Some(prefetch::explore(a).await)
+        move || focus.get(),
+        move |focus| {
+            let wanted = args.get_untracked();
+            async move {
+                if focus.is_empty() {
+                    None
+                } else {
+                    Some(prefetch::explore(wanted).await)
+                }
             }
         },
     );
+    let next = Next {
+        graph: RwSignal::new(None),
+        failed: RwSignal::new(None),
+        busy: RwSignal::new(false),
+    };
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |before: Option<ExploreArgs>| {
+        let now = args.get();
+        if let Some(before) = before.filter(|b| *b != now) {
+            next.ask(before, now.clone(), args);
+        }
+        now
+    });
     let selected = Signal::derive(move || url.with(|u| u.selected.clone()));
     let find = RwSignal::new(url.with_untracked(|u| u.find.clone()));
-    // The drawing on screen and where it was looked at, for the next one to start from.
-    let shown = StoredValue::new(None::<Shown>);
     // Back and Forward ask for the drawing at once, as a click on an expand link does.
     #[cfg(feature = "hydrate")]
     {
@@ -90,7 +112,17 @@ pub fn LineagePage() -> impl IntoView {
                     <Transition fallback=|| view! { <Skeleton rows=6/> }>
                         {move || Suspend::new(async move {
                             match graph.await {
-                                Some(Ok(g)) => view! { <Explorer graph=Arc::new(g) url=url selected=selected find=find shown=shown/> }.into_any(),
+                                Some(Ok(g)) => {
+                                    let first = Arc::new(g);
+                                    // The latest drawing of this focus: the first until another arrives.
+                                    let graph = Signal::derive(move || {
+                                        next.graph
+                                            .get()
+                                            .filter(|g| g.focus == first.focus)
+                                            .unwrap_or_else(|| first.clone())
+                                    });
+                                    view! { <Explorer graph=graph url=url selected=selected find=find next=next/> }.into_any()
+                                }
                                 Some(Err(e)) => view! { <ErrorPanel error=e/> }.into_any(),
                                 None => ().into_any(),
                             }
@@ -99,6 +131,50 @@ pub fn LineagePage() -> impl IntoView {
                 }.into_any()
             }
         }}
+    }
+}
+
+/// The drawings that follow the first one of a focus, as the URL changes.
+#[derive(Clone, Copy)]
+struct Next {
+    /// The latest drawing received (of any focus: an explorer shows it only when it is of its own).
+    graph: RwSignal<Option<Arc<LineageGraphView>>>,
+    /// Why the latest request failed; the drawing before it stays on screen.
+    failed: RwSignal<Option<UiError>>,
+    /// A request is on its way.
+    busy: RwSignal<bool>,
+}
+
+impl Next {
+    /// The URL went from `before` to `now`: another focus starts afresh (the page's resource asks
+    /// for it); anything else is asked for here (the request the click started is picked up),
+    /// and the answer shown if the URL still wants it when it arrives.
+    #[cfg(feature = "hydrate")]
+    fn ask(self, before: ExploreArgs, now: ExploreArgs, args: Memo<ExploreArgs>) {
+        if before.focus != now.focus || now.focus.is_empty() {
+            self.graph.set(None);
+            self.failed.set(None);
+            self.busy.set(false);
+            return;
+        }
+        self.busy.set(true);
+        leptos::task::spawn_local(async move {
+            let reply = prefetch::explore(now.clone()).await;
+            // The explorer was left, or the URL moved on and a newer request is on its way.
+            if args.try_with_untracked(|a| *a == now) != Some(true) {
+                return;
+            }
+            match reply {
+                Ok(g) => {
+                    self.failed.try_set(None);
+                    self.graph.try_set(Some(Arc::new(g)));
+                }
+                Err(e) => {
+                    self.failed.try_set(Some(e));
+                }
+            }
+            self.busy.try_set(false);
+        });
     }
 }
 
@@ -213,11 +289,11 @@ fn Toolbar(url: ExplorerUrl, find: RwSignal<String>) -> impl IntoView {
 
 #[component]
 fn Explorer(
-    graph: Arc<LineageGraphView>,
+    graph: Signal<Arc<LineageGraphView>>,
     url: Memo<ExplorerUrl>,
     selected: Signal<Option<String>>,
     find: RwSignal<String>,
-    shown: StoredValue<Option<Shown>>,
+    next: Next,
 ) -> impl IntoView {
     // A thousand nodes have a thousand selection links: they share all but the node's id.
     let select_prefix = Memo::new(move |_| url.with(ExplorerUrl::select_prefix));
@@ -226,18 +302,13 @@ fn Explorer(
         LinkKind::Expand => url.with_untracked(|u| u.toggle_expand(&id).href()),
         LinkKind::ShowAll => url.with_untracked(|u| u.show_all(&id).href()),
     });
-    let count = graph.nodes.iter().filter(|n| n.kind != "more").count();
-    let legend = graph.legend.clone();
-    let nodes = StoredValue::new(graph.clone());
-    let path_error = graph.path_error.clone();
-    let path = graph.path.clone();
-    let truncated = graph.truncated;
+    let count = move || graph.with(|g| g.nodes.iter().filter(|n| n.kind != "more").count());
     let matches = move || {
         let f = find.get().trim().to_lowercase();
         if f.is_empty() {
             return None;
         }
-        Some(nodes.with_value(|g| {
+        Some(graph.with(|g| {
             g.nodes
                 .iter()
                 .filter(|n| n.label.to_lowercase().contains(&f))
@@ -246,22 +317,23 @@ fn Explorer(
     };
     view! {
         <div class="lineage-status" aria-live="polite">
-            <span data-testid="node-count">{if count == 1 { String::from("1 node") } else { format!("{count} nodes") }}</span>
-            {truncated.then(|| view! { <span class="notice warning">"The view stopped at the node limit; narrow the depth or the scope."</span> })}
+            <span data-testid="node-count">{move || match count() { 1 => String::from("1 node"), n => format!("{n} nodes") }}</span>
+            {move || graph.with(|g| g.truncated).then(|| view! { <span class="notice warning">"The view stopped at the node limit; narrow the depth or the scope."</span> })}
             {move || matches().map(|m| view! { <span class="match-count" data-testid="match-count">{format!("{m} match{}", if m == 1 { "" } else { "es" })}</span> })}
-            {path.map(|p| view! { <span class="path-info" data-testid="path-info">{match p.edges.len() { 1 => String::from("Path of 1 step highlighted"), n => format!("Path of {n} steps highlighted") }}</span> })}
-            {path_error.map(|e| view! { <span class="notice warning" role="status">{e}</span> })}
+            {move || graph.with(|g| g.path.as_ref().map(|p| p.edges.len())).map(|n| view! { <span class="path-info" data-testid="path-info">{match n { 1 => String::from("Path of 1 step highlighted"), n => format!("Path of {n} steps highlighted") }}</span> })}
+            {move || graph.with(|g| g.path_error.clone()).map(|e| view! { <span class="notice warning" role="status">{e}</span> })}
+            {move || next.failed.get().map(|e| view! { <span class="notice danger" role="alert" data-testid="explore-error">{format!("The new view could not be drawn: {e}")}</span> })}
         </div>
-        <div class="lineage-body">
+        <div class="lineage-body" aria-busy=move || next.busy.get().to_string()>
             <div class="lineage-main">
-                <GraphCanvas graph=graph selected=selected find=find link=link shown=shown/>
+                <GraphCanvas graph=graph selected=selected find=find link=link/>
                 <ul class="legend" aria-label="Domains">
-                    {legend.into_iter().map(|l| view! {
-                        <li style=format!("--domain:{}", l.color)><span class="dot" aria-hidden="true"></span>{l.name}</li>
-                    }).collect_view()}
+                    {move || graph.with(|g| g.legend.iter().map(|l| view! {
+                        <li style=format!("--domain:{}", l.color)><span class="dot" aria-hidden="true"></span>{l.name.clone()}</li>
+                    }).collect_view())}
                 </ul>
             </div>
-            <NodePanel url=url nodes=nodes selected=selected/>
+            <NodePanel url=url graph=graph selected=selected/>
         </div>
     }
 }
@@ -270,7 +342,7 @@ fn Explorer(
 #[component]
 fn NodePanel(
     url: Memo<ExplorerUrl>,
-    nodes: StoredValue<Arc<LineageGraphView>>,
+    graph: Signal<Arc<LineageGraphView>>,
     selected: Signal<Option<String>>,
 ) -> impl IntoView {
     view! {
@@ -278,7 +350,7 @@ fn NodePanel(
             {move || {
                 let u = url.get();
                 let chosen = selected.get().or_else(|| Some(u.args.focus.clone()));
-                let node = chosen.and_then(|id| nodes.with_value(|g| g.nodes.iter().find(|x| x.id == id).cloned()));
+                let node = chosen.and_then(|id| graph.with(|g| g.nodes.iter().find(|x| x.id == id).cloned()));
                 match node {
                     None => view! { <p class="muted">"Select a node to see its details."</p> }.into_any(),
                     Some(n) => node_details(&u, n).into_any(),
