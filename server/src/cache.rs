@@ -204,22 +204,300 @@ impl Entry {
             }
             return response;
         }
-        let body = match self.segments.as_slice() {
-            [one] => one.clone(),
-            parts => {
-                let mut joined = Vec::with_capacity(self.size + parts.len() * nonce.len());
-                for (i, part) in parts.iter().enumerate() {
-                    if i > 0 {
-                        joined.extend_from_slice(nonce.as_bytes());
-                    }
-                    joined.extend_from_slice(part);
-                }
-                Bytes::from(joined)
+        let mut response = Response::new(Body::from(join(&self.segments, self.size, nonce)));
+        *response.headers_mut() = self.headers.clone();
+        if self.size <= LARGEST {
+            response.extensions_mut().insert(Rememberable);
+        }
+        response
+    }
+}
+
+/// Marks an answer [`serve`] computed for a cached route and would remember: the front may keep
+/// it too.
+#[derive(Clone, Copy, Debug)]
+pub struct Rememberable;
+
+/// The front of the cache, outside every other layer: a remembered answer is given again to the
+/// same credentials, for the same request, without the layers' work (timeout timer, trace span,
+/// authentication, the inner cache's key), which is most of what a remembered read costs.
+///
+/// Its key is the request's credentials as presented (token, API key or session cookie; none
+/// for anonymous) with the path, query, `Accept` and `Accept-Encoding`, so an answer is only
+/// given again to whoever presented the same credentials. It is used under the same rule as the
+/// inner cache: only at the generation read before it was computed (every write, revoking a
+/// token or ending a session included, advances it) and for at most
+/// [`workbench::READ_CACHE_MAX_AGE`]. What the layers add is part of what it keeps (the
+/// security headers, an ETag, a compressed body); a page's nonce is drawn afresh and written
+/// into its body and policy. Conditional requests, and compressed pages (whose nonce is inside
+/// the compressed bytes), go through the layers.
+pub struct Front {
+    workbench: Workbench,
+    entries: quick_cache::sync::Cache<String, Arc<FrontEntry>, FrontWeight>,
+}
+
+impl std::fmt::Debug for Front {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Front")
+            .field("entries", &self.entries.len())
+            .finish()
+    }
+}
+
+#[derive(Clone)]
+struct FrontWeight;
+
+impl quick_cache::Weighter<String, Arc<FrontEntry>> for FrontWeight {
+    fn weight(&self, key: &String, entry: &Arc<FrontEntry>) -> u64 {
+        (key.len() + entry.size + 512) as u64
+    }
+}
+
+struct FrontEntry {
+    generation: u64,
+    at: Instant,
+    status: StatusCode,
+    /// Every header but the policy, as the layers left them.
+    headers: HeaderMap,
+    /// The body cut at the nonce (one part when there is none).
+    segments: Vec<Bytes>,
+    size: usize,
+    /// A page: its policy is written with the new nonce.
+    page: bool,
+}
+
+impl Front {
+    pub fn new(workbench: Workbench) -> Front {
+        Front {
+            workbench,
+            entries: quick_cache::sync::Cache::with_weighter(
+                4_096,
+                CAPACITY_BYTES / 2,
+                FrontWeight,
+            ),
+        }
+    }
+
+    /// The key of a request the front may answer.
+    fn key(req: &Request) -> Option<String> {
+        if req.method() != Method::GET
+            || req.headers().contains_key(header::IF_NONE_MATCH)
+            || !cached_route(req.uri().path())
+        {
+            return None;
+        }
+        let headers = req.headers();
+        let value = |name: &header::HeaderName| {
+            headers
+                .get(name)
+                .map(HeaderValue::as_bytes)
+                .unwrap_or_default()
+        };
+        let session = headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(k, _)| *k == crate::auth::SESSION_COOKIE)
+            .map(|(_, v)| v)
+            .unwrap_or_default();
+        let uri = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/");
+        let parts: [&[u8]; 6] = [
+            value(&header::AUTHORIZATION),
+            value(&header::HeaderName::from_static("x-api-key")),
+            session.as_bytes(),
+            uri.as_bytes(),
+            value(&header::ACCEPT),
+            value(&header::ACCEPT_ENCODING),
+        ];
+        let mut key = Vec::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+        for part in parts {
+            key.extend_from_slice(part);
+            key.push(b'\n');
+        }
+        // Header values are visible ASCII, so this never fails for a request that got here.
+        String::from_utf8(key).ok()
+    }
+
+    fn answer(&self, key: &str) -> Option<Response> {
+        let entry = self.entries.get(key)?;
+        if entry.generation != self.workbench.generation()
+            || entry.at.elapsed() >= workbench::READ_CACHE_MAX_AGE
+        {
+            return None;
+        }
+        let nonce = if entry.page || entry.segments.len() > 1 {
+            leptos::nonce::Nonce::new().to_string()
+        } else {
+            String::new()
+        };
+        let mut response = Response::new(Body::from(join(&entry.segments, entry.size, &nonce)));
+        *response.status_mut() = entry.status;
+        *response.headers_mut() = entry.headers.clone();
+        if entry.page
+            && let Ok(policy) = HeaderValue::from_str(&crate::csp::policy(&nonce))
+        {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_SECURITY_POLICY, policy);
+        }
+        Some(response)
+    }
+
+    /// Keeps an answer the layers gave, if it may be given again.
+    async fn keep(&self, key: String, generation: u64, response: Response) -> Response {
+        let nonce = response
+            .extensions()
+            .get::<CspNonce>()
+            .map(|n| n.0.clone())
+            .unwrap_or_default();
+        let compressed = response.headers().contains_key(header::CONTENT_ENCODING);
+        if response.extensions().get::<Rememberable>().is_none()
+            || response.status() != StatusCode::OK
+            || response.headers().contains_key(header::SET_COOKIE)
+            || (compressed && !nonce.is_empty())
+        {
+            return response;
+        }
+        let (parts, body) = response.into_parts();
+        let body = match axum::body::to_bytes(body, LARGEST).await {
+            Ok(body) => body,
+            Err(e) => {
+                tracing::error!(error = %e, "could not read an answer to keep");
+                return HttpError::new("internal", "the answer could not be read").into_response();
             }
         };
-        let mut response = Response::new(Body::from(body));
-        *response.headers_mut() = self.headers.clone();
-        response
+        let mut headers = parts.headers.clone();
+        headers.remove(header::CONTENT_LENGTH);
+        let page = !nonce.is_empty();
+        if page {
+            headers.remove(header::CONTENT_SECURITY_POLICY);
+        }
+        let entry = Arc::new(FrontEntry {
+            generation,
+            at: Instant::now(),
+            status: parts.status,
+            headers,
+            segments: split_at(&body, &nonce),
+            size: body.len(),
+            page,
+        });
+        self.entries.insert(key, entry);
+        Response::from_parts(parts, Body::from(body))
+    }
+}
+
+/// The front as a layer (see [`Front`]).
+#[derive(Clone)]
+pub struct FrontLayer(Arc<Front>);
+
+impl FrontLayer {
+    pub fn new(front: Front) -> FrontLayer {
+        FrontLayer(Arc::new(front))
+    }
+}
+
+impl<S> tower::Layer<S> for FrontLayer {
+    type Service = FrontService<S>;
+
+    fn layer(&self, inner: S) -> FrontService<S> {
+        FrontService {
+            inner,
+            front: self.0.clone(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct FrontService<S> {
+    inner: S,
+    front: Arc<Front>,
+}
+
+type Boxed =
+    std::pin::Pin<Box<dyn Future<Output = Result<Response, std::convert::Infallible>> + Send>>;
+
+/// An answer given at once, or the layers' answer on its way.
+pub enum FrontFuture {
+    Ready(Option<Response>),
+    Layers(Boxed),
+}
+
+impl Future for FrontFuture {
+    type Output = Result<Response, std::convert::Infallible>;
+
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        match self.get_mut() {
+            FrontFuture::Ready(response) => std::task::Poll::Ready(Ok(response
+                .take()
+                .unwrap_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response()))),
+            FrontFuture::Layers(future) => future.as_mut().poll(cx),
+        }
+    }
+}
+
+impl<S> tower::Service<Request> for FrontService<S>
+where
+    S: tower::Service<Request, Response = Response, Error = std::convert::Infallible>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = std::convert::Infallible;
+    type Future = FrontFuture;
+
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request) -> FrontFuture {
+        let key = Front::key(&req);
+        if let Some(response) = key.as_deref().and_then(|k| self.front.answer(k)) {
+            return FrontFuture::Ready(Some(response));
+        }
+        // The service that was made ready answers; a fresh clone waits for the next request.
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let front = self.front.clone();
+        // Read before the layers run: a change while they run leaves their answer already stale.
+        let generation = front.workbench.generation();
+        FrontFuture::Layers(Box::pin(async move {
+            let response = inner.call(req).await?;
+            Ok(match key {
+                Some(key) => front.keep(key, generation, response).await,
+                None => response,
+            })
+        }))
+    }
+}
+
+/// Parts joined with `nonce` between them.
+fn join(parts: &[Bytes], size: usize, nonce: &str) -> Bytes {
+    match parts {
+        [one] => one.clone(),
+        parts => {
+            let mut joined = Vec::with_capacity(size + parts.len() * nonce.len());
+            for (i, part) in parts.iter().enumerate() {
+                if i > 0 {
+                    joined.extend_from_slice(nonce.as_bytes());
+                }
+                joined.extend_from_slice(part);
+            }
+            Bytes::from(joined)
+        }
     }
 }
 

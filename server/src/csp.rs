@@ -36,6 +36,8 @@ pub async fn secure_headers(mut req: Request, next: Next) -> Response {
         headers.insert(http::header::CONTENT_SECURITY_POLICY, value);
     }
     companions(headers);
+    // For the cache's front, which writes a new nonce where this one is.
+    res.extensions_mut().insert(CspNonce(nonce));
     res
 }
 

@@ -153,7 +153,7 @@ pub fn app(state: AppState) -> Router {
         provide_context(workbench.clone());
         csp::provide_request_nonce();
     };
-    Router::new()
+    let router = Router::new()
         .merge(api)
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
@@ -185,8 +185,16 @@ pub fn app(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http().make_span_with(|req: &http::Request<_>| {
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
         }))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
-        .with_state(state)
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)));
+    // Outside every other layer: a remembered read is answered before any of them runs.
+    let router = if state.settings.no_read_cache {
+        router
+    } else {
+        router.layer(cache::FrontLayer::new(cache::Front::new(
+            state.workbench.clone(),
+        )))
+    };
+    router.with_state(state)
 }
 
 /// The pages' routes, listed once per process. Leptos lists them by running the whole app, and

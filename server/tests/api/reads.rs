@@ -303,6 +303,128 @@ async fn a_signed_out_session_is_not_remembered() {
     app.finish().await;
 }
 
+#[tokio::test]
+async fn a_remembered_answer_is_not_given_to_a_revoked_token() {
+    let app = TestApp::spawn().await;
+    app.create_product("sales.daily", "sales-analytics").await;
+    let created = app
+        .send_json(
+            Method::POST,
+            "/api/v1/tokens",
+            Some(&app.alice),
+            &json!({ "name": "ci" }),
+        )
+        .await
+        .expect(StatusCode::CREATED)
+        .json();
+    let secret = created["secret"].as_str().unwrap().to_owned();
+    let id = created["token"]["id"].as_str().unwrap().to_owned();
+    // Read often enough to be remembered, by the token and by the same token as an API key.
+    for _ in 0..3 {
+        app.get("/api/v1/products/sales.daily", Some(&secret))
+            .await
+            .expect(StatusCode::OK);
+        app.request(
+            Method::GET,
+            "/api/v1/products/sales.daily",
+            None,
+            &[("x-api-key", &secret)],
+            "",
+        )
+        .await
+        .expect(StatusCode::OK);
+    }
+    // The same request with other credentials, or none, is not given the token's answer.
+    assert_eq!(
+        app.get("/api/v1/products/sales.daily", Some("not-a-token"))
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.get("/api/v1/products/sales.daily", None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    app.request(
+        Method::DELETE,
+        &format!("/api/v1/tokens/{id}"),
+        Some(&app.alice),
+        &[],
+        "",
+    )
+    .await
+    .expect(StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.get("/api/v1/products/sales.daily", Some(&secret))
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED,
+        "revoked is revoked at once, remembered answer or not"
+    );
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_remembered_answer_carries_what_every_answer_carries() {
+    let app = TestApp::spawn().await;
+    app.create_product("sales.daily", "sales-analytics").await;
+    for (path, accept) in [
+        ("/api/v1/products/sales.daily", "application/json"),
+        ("/products/sales.daily", "text/html"),
+    ] {
+        for encoding in ["", "gzip"] {
+            let headers: Vec<(&str, &str)> = [("accept", accept), ("accept-encoding", encoding)]
+                .into_iter()
+                .filter(|(_, v)| !v.is_empty())
+                .collect();
+            let mut replies = Vec::new();
+            for _ in 0..3 {
+                let reply = app
+                    .request(Method::GET, path, Some(&app.alice), &headers, "")
+                    .await
+                    .expect(StatusCode::OK);
+                replies.push(reply);
+            }
+            let names = |r: &Reply| {
+                let mut names: Vec<String> =
+                    r.headers.keys().map(|k| k.as_str().to_owned()).collect();
+                names.sort();
+                names
+            };
+            let first = &replies[0];
+            for reply in &replies[1..] {
+                assert_eq!(names(reply), names(first), "{path} {encoding}");
+                for name in [
+                    "content-type",
+                    "x-content-type-options",
+                    "referrer-policy",
+                    "vary",
+                ] {
+                    assert_eq!(
+                        reply.headers.get(name),
+                        first.headers.get(name),
+                        "{path} {encoding}: {name}"
+                    );
+                }
+                assert_eq!(
+                    reply.headers.get("content-encoding").map(|v| v.as_bytes()),
+                    (!encoding.is_empty()).then_some(encoding.as_bytes()),
+                    "{path} {encoding}"
+                );
+                if accept == "application/json" {
+                    assert_eq!(
+                        reply.headers["content-security-policy"],
+                        first.headers["content-security-policy"]
+                    );
+                    assert_eq!(reply.headers["etag"], first.headers["etag"]);
+                    assert_eq!(reply.body, first.body, "{path} {encoding}");
+                }
+            }
+        }
+    }
+    app.finish().await;
+}
+
 /// The router of an instance over `store`, following the change feed.
 async fn instance(store: Store) -> axum::Router {
     let workbench = Workbench::new(
