@@ -38,33 +38,86 @@ const LARGEST: usize = 2 * 1024 * 1024;
 const READ_LIMIT: usize = 64 * 1024 * 1024;
 
 /// The remembered answers of one router.
+#[derive(Debug)]
 pub struct ResponseCache {
     workbench: Workbench,
     /// Off with `MESHWORK_NO_READ_CACHE`: answers are still given ETags, never remembered.
     enabled: bool,
-    entries: quick_cache::sync::Cache<String, Arc<Entry>, Weight>,
+    entries: Remembered<Entry>,
 }
 
-impl std::fmt::Debug for ResponseCache {
+/// When an answer was computed: at which generation, and when.
+#[derive(Clone, Copy, Debug)]
+struct Stamp {
+    generation: u64,
+    at: Instant,
+}
+
+impl Stamp {
+    fn new(generation: u64) -> Stamp {
+        Stamp {
+            generation,
+            at: Instant::now(),
+        }
+    }
+
+    /// The rule both caches follow: only at the generation it was computed at, and only for
+    /// [`workbench::READ_CACHE_MAX_AGE`].
+    fn current(&self, generation: u64) -> bool {
+        self.generation == generation && self.at.elapsed() < workbench::READ_CACHE_MAX_AGE
+    }
+}
+
+/// A remembered answer, as the store of remembered answers sees it.
+trait Kept {
+    fn stamp(&self) -> Stamp;
+    /// The memory it takes beyond its key.
+    fn weight(&self) -> u64;
+}
+
+/// Remembered answers by key, within a memory budget.
+struct Remembered<T> {
+    entries: quick_cache::sync::Cache<String, Arc<T>, ByWeight>,
+}
+
+#[derive(Clone)]
+struct ByWeight;
+
+impl<T: Kept> quick_cache::Weighter<String, Arc<T>> for ByWeight {
+    fn weight(&self, key: &String, entry: &Arc<T>) -> u64 {
+        key.len() as u64 + entry.weight()
+    }
+}
+
+impl<T: Kept> Remembered<T> {
+    fn new(capacity_bytes: u64) -> Remembered<T> {
+        Remembered {
+            entries: quick_cache::sync::Cache::with_weighter(4_096, capacity_bytes, ByWeight),
+        }
+    }
+
+    /// The answer remembered under `key`, if it is still current at `generation`.
+    fn current(&self, key: &str, generation: u64) -> Option<Arc<T>> {
+        self.entries
+            .get(key)
+            .filter(|entry| entry.stamp().current(generation))
+    }
+
+    fn insert(&self, key: String, entry: Arc<T>) {
+        self.entries.insert(key, entry);
+    }
+}
+
+impl<T: Kept> std::fmt::Debug for Remembered<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ResponseCache")
+        f.debug_struct("Remembered")
             .field("entries", &self.entries.len())
             .finish()
     }
 }
 
-#[derive(Clone)]
-struct Weight;
-
-impl quick_cache::Weighter<String, Arc<Entry>> for Weight {
-    fn weight(&self, key: &String, entry: &Arc<Entry>) -> u64 {
-        (key.len() + entry.size + 256) as u64
-    }
-}
-
 struct Entry {
-    generation: u64,
-    at: Instant,
+    stamp: Stamp,
     headers: HeaderMap,
     /// The body cut at every occurrence of the nonce it was rendered with.
     segments: Vec<Bytes>,
@@ -73,12 +126,22 @@ struct Entry {
     etag: Option<HeaderValue>,
 }
 
+impl Kept for Entry {
+    fn stamp(&self) -> Stamp {
+        self.stamp
+    }
+
+    fn weight(&self) -> u64 {
+        (self.size + 256) as u64
+    }
+}
+
 impl ResponseCache {
     pub fn new(workbench: Workbench, enabled: bool) -> ResponseCache {
         ResponseCache {
             workbench,
             enabled,
-            entries: quick_cache::sync::Cache::with_weighter(4_096, CAPACITY_BYTES, Weight),
+            entries: Remembered::new(CAPACITY_BYTES),
         }
     }
 }
@@ -126,9 +189,7 @@ pub async fn serve(State(cache): State<Arc<ResponseCache>>, req: Request, next: 
     // Read before the handler runs: a change while it runs leaves its answer already stale.
     let generation = cache.workbench.generation();
     if cache.enabled
-        && let Some(entry) = cache.entries.get(&key)
-        && entry.generation == generation
-        && entry.at.elapsed() < workbench::READ_CACHE_MAX_AGE
+        && let Some(entry) = cache.entries.current(&key, generation)
     {
         return entry.respond(&nonce, if_none_match.as_ref());
     }
@@ -183,8 +244,7 @@ impl Entry {
         }
         let size = body.len();
         Entry {
-            generation,
-            at: Instant::now(),
+            stamp: Stamp::new(generation),
             headers,
             segments: split_at(&body, nonce),
             size,
@@ -231,31 +291,14 @@ pub struct Rememberable;
 /// security headers, an ETag, a compressed body); a page's nonce is drawn afresh and written
 /// into its body and policy. Conditional requests, and compressed pages (whose nonce is inside
 /// the compressed bytes), go through the layers.
+#[derive(Debug)]
 pub struct Front {
     workbench: Workbench,
-    entries: quick_cache::sync::Cache<String, Arc<FrontEntry>, FrontWeight>,
-}
-
-impl std::fmt::Debug for Front {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Front")
-            .field("entries", &self.entries.len())
-            .finish()
-    }
-}
-
-#[derive(Clone)]
-struct FrontWeight;
-
-impl quick_cache::Weighter<String, Arc<FrontEntry>> for FrontWeight {
-    fn weight(&self, key: &String, entry: &Arc<FrontEntry>) -> u64 {
-        (key.len() + entry.size + 512) as u64
-    }
+    entries: Remembered<FrontEntry>,
 }
 
 struct FrontEntry {
-    generation: u64,
-    at: Instant,
+    stamp: Stamp,
     status: StatusCode,
     /// Every header but the policy, as the layers left them.
     headers: HeaderMap,
@@ -266,15 +309,21 @@ struct FrontEntry {
     page: bool,
 }
 
+impl Kept for FrontEntry {
+    fn stamp(&self) -> Stamp {
+        self.stamp
+    }
+
+    fn weight(&self) -> u64 {
+        (self.size + 512) as u64
+    }
+}
+
 impl Front {
     pub fn new(workbench: Workbench) -> Front {
         Front {
             workbench,
-            entries: quick_cache::sync::Cache::with_weighter(
-                4_096,
-                CAPACITY_BYTES / 2,
-                FrontWeight,
-            ),
+            entries: Remembered::new(CAPACITY_BYTES / 2),
         }
     }
 
@@ -325,12 +374,7 @@ impl Front {
     }
 
     fn answer(&self, key: &str) -> Option<Response> {
-        let entry = self.entries.get(key)?;
-        if entry.generation != self.workbench.generation()
-            || entry.at.elapsed() >= workbench::READ_CACHE_MAX_AGE
-        {
-            return None;
-        }
+        let entry = self.entries.current(key, self.workbench.generation())?;
         let nonce = if entry.page || entry.segments.len() > 1 {
             leptos::nonce::Nonce::new().to_string()
         } else {
@@ -379,8 +423,7 @@ impl Front {
             headers.remove(header::CONTENT_SECURITY_POLICY);
         }
         let entry = Arc::new(FrontEntry {
-            generation,
-            at: Instant::now(),
+            stamp: Stamp::new(generation),
             status: parts.status,
             headers,
             segments: split_at(&body, &nonce),
@@ -573,8 +616,7 @@ mod tests {
         let parts = split_at(&body, "abc");
         assert_eq!(parts.len(), 3);
         let entry = Entry {
-            generation: 1,
-            at: Instant::now(),
+            stamp: Stamp::new(1),
             headers: HeaderMap::new(),
             segments: parts,
             size: body.len(),

@@ -332,60 +332,71 @@ fn reads(binary: &str, data: &str) -> Result {
         "| read | auth | body | bare axum req/s (p99) | before: req/s (p99) | after: req/s (p50, p99) | after ÷ bare | errors |"
     );
     println!("|---|---|---|---|---|---|---|---|");
-    for (label, path, accept) in [
+    // The encoding asked for: none, or brotli as a browser asks (the body is then the compressed
+    // one, and the bare handler answers as many bytes).
+    let browser = "Accept-Encoding: br, gzip";
+    for (label, path, accept, encoding) in [
         (
             "product JSON `GET /api/v1/products/sales.orders`",
             "/api/v1/products/sales.orders",
             "application/json",
+            None,
         ),
         (
             "product page HTML `GET /products/sales.orders`",
             "/products/sales.orders",
             "text/html",
+            None,
+        ),
+        (
+            "product page HTML, brotli as browsers ask",
+            "/products/sales.orders",
+            "text/html",
+            Some(browser),
         ),
         (
             "search `GET /api/v1/search?q=customer`",
             "/api/v1/search?q=customer",
             "application/json",
+            None,
         ),
     ] {
         for (auth, header) in [("token", &bearer), ("cookie", &cookie)] {
-            let body = output(
-                "curl",
-                &[
-                    "-s",
-                    "-H",
-                    header,
-                    "-H",
-                    &format!("Accept: {accept}"),
-                    &format!("{base}{path}"),
-                ],
-            )
-            .unwrap_or_default();
+            let accept_header = format!("Accept: {accept}");
+            let mut headers = vec![header.as_str(), accept_header.as_str()];
+            headers.extend(encoding);
+            let mut curl = vec!["-s", "-o", "/dev/null", "-w", "%{size_download}"];
+            for h in &headers {
+                curl.extend(["-H", h]);
+            }
+            let url = format!("{base}{path}");
+            curl.push(&url);
+            let size: usize = output("curl", &curl)
+                .and_then(|n| n.parse().ok())
+                .ok_or_else(|| format!("could not read {path}"))?;
             let bare_port = free_port()?;
             let mut bare = Command::new("target/release/bare-axum")
-                .args([format!("127.0.0.1:{bare_port}"), body.len().to_string()])
+                .args([format!("127.0.0.1:{bare_port}"), size.to_string()])
                 .stdout(Stdio::null())
                 .spawn()
                 .map_err(|e| format!("bare-axum: {e}"))?;
             std::thread::sleep(Duration::from_millis(300));
-            let accept_header = format!("Accept: {accept}");
             let base_run = wrk(
                 &format!("http://127.0.0.1:{bare_port}{path}"),
-                &[&accept_header],
+                &headers[1..],
                 "32",
             );
             let _ = bare.kill();
             let _ = bare.wait();
             let measure = |port: u16| {
                 let url = format!("http://127.0.0.1:{port}{path}");
-                wrk(&url, &[header, &accept_header], "32")
+                wrk(&url, &headers, "32")
             };
             let old = measure(before_port);
             let new = measure(after_port);
             println!(
                 "| {label} | {auth} | {:.1} KB | {:.0} ({}) | {:.0} ({}) | **{:.0}** ({}, **{}**) | {:.0} % | {} |",
-                body.len() as f64 / 1024.0,
+                size as f64 / 1024.0,
                 base_run.rps,
                 base_run.p99,
                 old.rps,
