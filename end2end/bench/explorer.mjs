@@ -34,7 +34,8 @@ const stats = (xs) => {
 // when a new layout arrives or the view leaves the drawn region, so the end is when the first
 // drawn node is a new element. A frame callback followed by a message runs after that frame is
 // painted. `action` is "badge" (expand), "back" (collapse) or "fit" (press "0"); `nth` picks a
-// different badge for each expand, so that every expand asks for a picture not seen before.
+// badge of a different node for each expand, so that every expand asks for a picture that
+// neither the server nor the page has seen before.
 const redraw = (action, nth = 0) => page.evaluate(([action, nth]) => new Promise((resolve) => {
   const first = () => document.querySelector('[data-testid="lineage-svg"] g.nodes')?.firstElementChild;
   const old = first();
@@ -49,7 +50,12 @@ const redraw = (action, nth = 0) => page.evaluate(([action, nth]) => new Promise
     });
   });
   observer.observe(document.body, { childList: true, subtree: true });
-  const badges = document.querySelectorAll("a.badge-link");
+  // One badge per node (a node's upstream and downstream badges expand the same node).
+  const nodes = new Set();
+  const badges = [...document.querySelectorAll("a.badge-link")].filter((a) => {
+    const node = a.closest("g.lnode")?.getAttribute("data-node");
+    return node && !nodes.has(node) && nodes.add(node);
+  });
   const canvas = document.querySelector(".lineage-canvas");
   const t0 = performance.now();
   if (action === "back") {

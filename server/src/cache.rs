@@ -29,6 +29,7 @@ use workbench::{Actor, Workbench};
 
 use crate::csp::CspNonce;
 use crate::error::HttpError;
+use crate::spliced_gzip::SplicedGzip;
 
 /// The memory the remembered answers may take.
 const CAPACITY_BYTES: u64 = 64 * 1024 * 1024;
@@ -289,8 +290,10 @@ pub struct Rememberable;
 /// token or ending a session included, advances it) and for at most
 /// [`workbench::READ_CACHE_MAX_AGE`]. What the layers add is part of what it keeps (the
 /// security headers, an ETag, a compressed body); a page's nonce is drawn afresh and written
-/// into its body and policy. Conditional requests, and compressed pages (whose nonce is inside
-/// the compressed bytes), go through the layers.
+/// into its body and policy. A page for a client that accepts gzip is asked of the layers
+/// uncompressed and kept as gzip compressed once around its nonce ([`SplicedGzip`]), so giving
+/// it again compresses nothing. Conditional requests, and pages for clients that accept only
+/// other encodings, go through the layers.
 #[derive(Debug)]
 pub struct Front {
     workbench: Workbench,
@@ -302,11 +305,16 @@ struct FrontEntry {
     status: StatusCode,
     /// Every header but the policy, as the layers left them.
     headers: HeaderMap,
-    /// The body cut at the nonce (one part when there is none).
-    segments: Vec<Bytes>,
-    size: usize,
+    body: FrontBody,
     /// A page: its policy is written with the new nonce.
     page: bool,
+}
+
+enum FrontBody {
+    /// The body as the layers gave it, cut at the nonce (one part when there is none).
+    Plain { segments: Vec<Bytes>, size: usize },
+    /// A page the layers gave uncompressed, kept as gzip around its nonce.
+    Gzip(SplicedGzip),
 }
 
 impl Kept for FrontEntry {
@@ -315,7 +323,36 @@ impl Kept for FrontEntry {
     }
 
     fn weight(&self) -> u64 {
-        (self.size + 512) as u64
+        let size = match &self.body {
+            FrontBody::Plain { size, .. } => *size,
+            FrontBody::Gzip(gzip) => gzip.size(),
+        };
+        (size + 512) as u64
+    }
+}
+
+impl FrontEntry {
+    /// The answer, with a nonce drawn afresh where the body or the policy carries one.
+    fn respond(&self) -> Response {
+        let nonce = match &self.body {
+            FrontBody::Plain { segments, .. } if !self.page && segments.len() == 1 => String::new(),
+            _ => leptos::nonce::Nonce::new().to_string(),
+        };
+        let body = match &self.body {
+            FrontBody::Plain { segments, size } => join(segments, *size, &nonce),
+            FrontBody::Gzip(gzip) => gzip.join(&nonce),
+        };
+        let mut response = Response::new(Body::from(body));
+        *response.status_mut() = self.status;
+        *response.headers_mut() = self.headers.clone();
+        if self.page
+            && let Ok(policy) = HeaderValue::from_str(&crate::csp::policy(&nonce))
+        {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_SECURITY_POLICY, policy);
+        }
+        response
     }
 }
 
@@ -375,26 +412,12 @@ impl Front {
 
     fn answer(&self, key: &str) -> Option<Response> {
         let entry = self.entries.current(key, self.workbench.generation())?;
-        let nonce = if entry.page || entry.segments.len() > 1 {
-            leptos::nonce::Nonce::new().to_string()
-        } else {
-            String::new()
-        };
-        let mut response = Response::new(Body::from(join(&entry.segments, entry.size, &nonce)));
-        *response.status_mut() = entry.status;
-        *response.headers_mut() = entry.headers.clone();
-        if entry.page
-            && let Ok(policy) = HeaderValue::from_str(&crate::csp::policy(&nonce))
-        {
-            response
-                .headers_mut()
-                .insert(header::CONTENT_SECURITY_POLICY, policy);
-        }
-        Some(response)
+        Some(entry.respond())
     }
 
-    /// Keeps an answer the layers gave, if it may be given again.
-    async fn keep(&self, key: String, generation: u64, response: Response) -> Response {
+    /// Keeps an answer the layers gave, if it may be given again; `gzip` when the client accepts
+    /// gzip and the layers were asked for the page uncompressed.
+    async fn keep(&self, key: String, generation: u64, gzip: bool, response: Response) -> Response {
         let nonce = response
             .extensions()
             .get::<CspNonce>()
@@ -422,16 +445,32 @@ impl Front {
         if page {
             headers.remove(header::CONTENT_SECURITY_POLICY);
         }
+        let segments = split_at(&body, &nonce);
+        let body = if gzip && !compressed {
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            let varies = headers.get_all(header::VARY).iter().any(|v| {
+                v.to_str()
+                    .is_ok_and(|v| v.to_ascii_lowercase().contains("accept-encoding"))
+            });
+            if !varies {
+                headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+            }
+            FrontBody::Gzip(SplicedGzip::new(&segments))
+        } else {
+            FrontBody::Plain {
+                segments,
+                size: body.len(),
+            }
+        };
         let entry = Arc::new(FrontEntry {
             stamp: Stamp::new(generation),
             status: parts.status,
             headers,
-            segments: split_at(&body, &nonce),
-            size: body.len(),
+            body,
             page,
         });
-        self.entries.insert(key, entry);
-        Response::from_parts(parts, Body::from(body))
+        self.entries.insert(key, entry.clone());
+        entry.respond()
     }
 }
 
@@ -511,6 +550,13 @@ where
         if let Some(response) = key.as_deref().and_then(|k| self.front.answer(k)) {
             return FrontFuture::Ready(Some(response));
         }
+        // A page for a client that accepts gzip is asked for uncompressed, to be kept as gzip
+        // around its nonce (see `keep`).
+        let mut req = req;
+        let gzip = key.is_some() && !req.uri().path().starts_with("/api/") && accepts_gzip(&req);
+        if gzip {
+            req.headers_mut().remove(header::ACCEPT_ENCODING);
+        }
         // The service that was made ready answers; a fresh clone waits for the next request.
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
@@ -520,11 +566,30 @@ where
         FrontFuture::Layers(Box::pin(async move {
             let response = inner.call(req).await?;
             Ok(match key {
-                Some(key) => front.keep(key, generation, response).await,
+                Some(key) => front.keep(key, generation, gzip, response).await,
                 None => response,
             })
         }))
     }
+}
+
+/// Whether the request's `Accept-Encoding` lists gzip (or `*`) without `q=0`.
+fn accepts_gzip(req: &Request) -> bool {
+    req.headers()
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|item| {
+            let mut params = item.split(';').map(str::trim);
+            let coding = params.next().unwrap_or_default();
+            let refused = params.any(|p| {
+                p.split_once('=').is_some_and(|(k, q)| {
+                    k.trim().eq_ignore_ascii_case("q") && q.trim().parse::<f32>() == Ok(0.0)
+                })
+            });
+            (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !refused
+        })
 }
 
 /// Parts joined with `nonce` between them.
@@ -581,6 +646,25 @@ fn matches_any(wanted: &HeaderValue, etag: &HeaderValue) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gzip_is_accepted_as_browsers_and_clients_say() {
+        let asks = |value: &str| {
+            let req = http::Request::get("/")
+                .header(header::ACCEPT_ENCODING, value)
+                .body(Body::empty())
+                .unwrap();
+            accepts_gzip(&req)
+        };
+        assert!(asks("gzip, deflate, br, zstd"));
+        assert!(asks("br;q=1.0, GZIP;q=0.5"));
+        assert!(asks("*"));
+        assert!(!asks("br"));
+        assert!(!asks("br, gzip;q=0"));
+        assert!(!asks("gzip; q=0.0"));
+        assert!(!asks("identity"));
+        assert!(!accepts_gzip(&http::Request::get("/").body(Body::empty()).unwrap()));
+    }
 
     #[test]
     fn the_reads_every_visitor_makes_are_cached_and_nothing_else() {

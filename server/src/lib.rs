@@ -16,6 +16,7 @@ pub mod extract;
 pub mod marquez;
 pub mod openapi;
 pub mod router;
+pub mod spliced_gzip;
 pub mod state;
 
 pub use router::app;

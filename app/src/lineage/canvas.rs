@@ -53,8 +53,8 @@ impl ViewBox {
     }
 }
 
-/// The part of the drawing that is in the DOM: the view and one view's size around it, so that
-/// panning does not reach its edge at once. A thousand nodes spread over a drawing many screens
+/// The part of the drawing that is in the DOM: the view and half a view's size around it, so
+/// that panning does not reach its edge at once. A thousand nodes spread over a drawing many screens
 /// tall are mostly off screen; only those near the view cost the browser parsing, layout and
 /// paint, and moving out of the region draws the next one.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -68,10 +68,10 @@ pub struct Region {
 impl Region {
     pub fn around(v: &ViewBox) -> Region {
         Region {
-            x0: v.x - v.w,
-            y0: v.y - v.h,
-            x1: v.x + 2.0 * v.w,
-            y1: v.y + 2.0 * v.h,
+            x0: v.x - v.w / 2.0,
+            y0: v.y - v.h / 2.0,
+            x1: v.x + 1.5 * v.w,
+            y1: v.y + 1.5 * v.h,
         }
     }
 
@@ -83,7 +83,7 @@ impl Region {
             && v.y >= self.y0
             && v.x + v.w <= self.x1
             && v.y + v.h <= self.y1
-            && self.x1 - self.x0 <= 6.0 * v.w
+            && self.x1 - self.x0 <= 4.0 * v.w
     }
 
     fn meets(&self, x0: f64, y0: f64, x1: f64, y1: f64) -> bool {
@@ -951,14 +951,15 @@ mod tests {
         };
         let region = Region::around(&view);
         assert!(region.node(&node("in view", 500.0, 300.0)));
-        assert!(region.node(&node("a view below", 500.0, 1100.0)));
+        assert!(region.node(&node("half a view below", 500.0, 850.0)));
+        assert!(!region.node(&node("a view below", 500.0, 1300.0)));
         assert!(!region.node(&node("far below", 500.0, 5000.0)));
         // An edge is drawn when its bounding box meets the region, even with both ends outside.
         assert!(region.edge(&[(-3000.0, 300.0), (4000.0, 300.0)]));
         assert!(!region.edge(&[(5000.0, 0.0), (6000.0, 10.0)]));
         // Panning within the region keeps it; leaving it, or zooming far in, draws a new one.
-        assert!(region.holds(&view.pan(900.0, 500.0)));
-        assert!(!region.holds(&view.pan(1100.0, 0.0)));
+        assert!(region.holds(&view.pan(400.0, 250.0)));
+        assert!(!region.holds(&view.pan(600.0, 0.0)));
         assert!(!region.holds(&view.zoom(0.1, 500.0, 300.0)));
     }
 }

@@ -13,7 +13,6 @@ use views::{GraphNodeView, LineageGraphView};
 use super::canvas::{GraphCanvas, LinkKind};
 use super::prefetch;
 use super::url::{ExplorerUrl, encode};
-#[cfg(feature = "hydrate")]
 use crate::api::lineage::ExploreArgs;
 use crate::api::lineage::find_nodes;
 use crate::components::icons::Icon;
@@ -67,27 +66,59 @@ pub fn LineagePage() -> impl IntoView {
         graph: RwSignal::new(None),
         failed: RwSignal::new(None),
         busy: RwSignal::new(false),
+        seen: StoredValue::new(Vec::new()),
     };
     #[cfg(feature = "hydrate")]
     Effect::new(move |before: Option<ExploreArgs>| {
         let now = args.get();
         if let Some(before) = before.filter(|b| *b != now) {
+            // The drawing on screen is the one of `before` unless a request is still on its way.
+            if !next.busy.get_untracked() {
+                let shown = next.graph.get_untracked().or_else(|| {
+                    graph
+                        .get_untracked()
+                        .flatten()
+                        .and_then(Result::ok)
+                        .map(Arc::new)
+                });
+                if let Some(shown) = shown {
+                    next.remember(before.clone(), shown);
+                }
+            }
             next.ask(before, now.clone(), args);
         }
         now
     });
-    let selected = Signal::derive(move || url.with(|u| u.selected.clone()));
+    // Only a change of the selection itself changes the classes on the drawing.
+    let selected: Signal<Option<String>> =
+        Memo::new(move |_| url.with(|u| u.selected.clone())).into();
     let find = RwSignal::new(url.with_untracked(|u| u.find.clone()));
-    // Back and Forward ask for the drawing at once, as a click on an expand link does.
+    // Back and Forward ask for the drawing at once, as a click on an expand link does, unless
+    // it was on screen a moment ago (see `Next::recall`).
     #[cfg(feature = "hydrate")]
     {
-        let listener = window_event_listener(leptos::ev::popstate, |_| {
+        use wasm_bindgen::JsCast;
+        use wasm_bindgen::closure::Closure;
+        let listener = Closure::<dyn Fn()>::new(move || {
             let location = window().location();
             if let (Ok(path), Ok(search)) = (location.pathname(), location.search()) {
-                prefetch::start(&format!("{path}{search}"));
+                let href = format!("{path}{search}");
+                let seen = ExplorerUrl::from_href(&href)
+                    .is_some_and(|u| next.recall(&u.args).is_some());
+                if !seen {
+                    prefetch::start(&href);
+                }
             }
+        })
+        .into_js_value();
+        let function = listener.unchecked_ref::<js_sys::Function>().clone();
+        let _ = window().add_event_listener_with_callback_and_bool("popstate", &function, true);
+        let function = send_wrapper::SendWrapper::new(function);
+        on_cleanup(move || {
+            let _ = window().remove_event_listener_with_callback_and_bool(
+                "popstate", &function, true,
+            );
         });
-        on_cleanup(move || listener.remove());
     }
     view! {
         <Title text="Lineage"/>
@@ -143,6 +174,32 @@ struct Next {
     failed: RwSignal<Option<UiError>>,
     /// A request is on its way.
     busy: RwSignal<bool>,
+    /// The drawings of this focus recently on screen, the newest last.
+    seen: StoredValue<Vec<Seen>>,
+}
+
+/// A drawing that was on screen, and when it was drawn.
+#[derive(Clone)]
+struct Seen {
+    args: ExploreArgs,
+    at: f64,
+    graph: Arc<LineageGraphView>,
+}
+
+/// How many drawings of a focus are shown again when the URL comes back to them (Back, Forward,
+/// Collapse, a depth set back), and for how long: as a browser's back-forward cache shows a page
+/// as it was left, without asking the server. Anything else, or later, asks.
+const SEEN_KEPT: usize = 8;
+const SEEN_FOR_MS: f64 = 2.0 * 60_000.0;
+
+#[cfg(feature = "hydrate")]
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn now_ms() -> f64 {
+    0.0
 }
 
 impl Next {
@@ -155,6 +212,14 @@ impl Next {
             self.graph.set(None);
             self.failed.set(None);
             self.busy.set(false);
+            self.seen.set_value(Vec::new());
+            return;
+        }
+        // Back (or Collapse) to a view drawn a moment ago: shown as it was left.
+        if let Some(seen) = self.recall(&now) {
+            self.failed.set(None);
+            self.busy.set(false);
+            self.graph.set(Some(seen));
             return;
         }
         self.busy.set(true);
@@ -175,6 +240,35 @@ impl Next {
             }
             self.busy.try_set(false);
         });
+    }
+}
+
+impl Next {
+    /// Keeps the drawing of `args` that is being left, for Back and Forward.
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    fn remember(self, args: ExploreArgs, graph: Arc<LineageGraphView>) {
+        let at = now_ms();
+        self.seen.try_update_value(|seen| {
+            seen.retain(|s| s.args != args && at - s.at < SEEN_FOR_MS);
+            seen.push(Seen { args, at, graph });
+            if seen.len() > SEEN_KEPT {
+                seen.remove(0);
+            }
+        });
+    }
+
+    /// The drawing of `args` seen within [`SEEN_FOR_MS`], if any.
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    fn recall(self, args: &ExploreArgs) -> Option<Arc<LineageGraphView>> {
+        let at = now_ms();
+        self.seen
+            .try_with_value(|seen| {
+                seen.iter()
+                    .rev()
+                    .find(|s| s.args == *args && at - s.at < SEEN_FOR_MS)
+                    .map(|s| s.graph.clone())
+            })
+            .flatten()
     }
 }
 

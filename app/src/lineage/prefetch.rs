@@ -5,7 +5,9 @@
 
 use views::LineageGraphView;
 
-use crate::api::lineage::{ExploreArgs, explore_lineage};
+#[cfg(not(feature = "hydrate"))]
+use crate::api::lineage::explore_lineage;
+use crate::api::lineage::ExploreArgs;
 use crate::error::UiError;
 
 #[cfg(feature = "hydrate")]
@@ -27,38 +29,78 @@ mod pending {
         args: ExploreArgs,
         at: f64,
         reply: Reply,
+        /// The page took it: a later ask for the same drawing asks again.
+        taken: bool,
     }
 
     thread_local! {
         static STARTED: RefCell<Option<Started>> = const { RefCell::new(None) };
     }
 
-    pub fn put(args: ExploreArgs, reply: Reply) {
+    fn put(args: ExploreArgs, reply: Reply, taken: bool) {
         let at = js_sys::Date::now();
-        STARTED.with(|s| *s.borrow_mut() = Some(Started { args, at, reply }));
+        STARTED.with(|s| {
+            *s.borrow_mut() = Some(Started {
+                args,
+                at,
+                reply,
+                taken,
+            })
+        });
     }
 
-    /// The request started for exactly `args`, if it is recent; taken, so it is used once.
-    pub fn take(args: &ExploreArgs) -> Option<Reply> {
-        let started = STARTED.with(|s| s.borrow_mut().take())?;
-        (started.args == *args && js_sys::Date::now() - started.at < FRESH_MS)
-            .then_some(started.reply)
+    /// The latest request, if it is for exactly `args` and recent.
+    fn latest(args: &ExploreArgs) -> Option<Reply> {
+        STARTED.with(|s| {
+            s.borrow()
+                .as_ref()
+                .filter(|s| s.args == *args && js_sys::Date::now() - s.at < FRESH_MS)
+                .map(|s| s.reply.clone())
+        })
     }
 
-    pub fn start(args: ExploreArgs) {
-        let reply: Reply = crate::api::lineage::explore_lineage(args.clone())
+    /// The request started for exactly `args`, if it is recent and was not taken yet; taken, so
+    /// that it is used once. Otherwise a new request, remembered as taken, so that a link's
+    /// start for the same drawing that comes after the page asked (the router may hear Back
+    /// before the explorer does) does not send it twice.
+    pub fn take_or_ask(args: ExploreArgs) -> Reply {
+        let untaken = STARTED.with(|s| {
+            let mut s = s.borrow_mut();
+            let started = s
+                .as_mut()
+                .filter(|s| s.args == args && !s.taken && js_sys::Date::now() - s.at < FRESH_MS)?;
+            started.taken = true;
+            Some(started.reply.clone())
+        });
+        untaken.unwrap_or_else(|| {
+            let reply = send(args.clone());
+            put(args, reply.clone(), true);
+            reply
+        })
+    }
+
+    /// The request, sent at once: polled once right here, so it leaves before the router
+    /// reacts to the click (a spawned task would first run after the click's handlers and the
+    /// router's work); then driven to the end by a task, whether or not the page takes it.
+    fn send(args: ExploreArgs) -> Reply {
+        let reply: Reply = crate::api::lineage::explore_lineage(args)
             .boxed_local()
             .shared();
-        // Polled once right here, so the request leaves before the router reacts to the click
-        // (a spawned task would first run after the click's handlers and the router's work);
-        // then driven to the end by a task, whether or not the page takes the reply.
         let mut now = reply.clone();
         let _ = now.poll_unpin(&mut std::task::Context::from_waker(
             futures::task::noop_waker_ref(),
         ));
         drop(now);
         leptos::task::spawn_local(reply.clone().map(|_| ()));
-        put(args, reply);
+        reply
+    }
+
+    /// Starts the request for `args`, unless the latest one is for the same drawing.
+    pub fn start(args: ExploreArgs) {
+        if latest(&args).is_none() {
+            let reply = send(args.clone());
+            put(args, reply, false);
+        }
     }
 }
 
@@ -80,10 +122,9 @@ pub fn start(href: &str) {
 pub async fn explore(args: ExploreArgs) -> Result<LineageGraphView, UiError> {
     // The browser has one thread; the resource still asks for a future it may send.
     #[cfg(feature = "hydrate")]
-    let started = pending::take(&args).map(send_wrapper::SendWrapper::new);
-    #[cfg(feature = "hydrate")]
-    if let Some(reply) = started {
-        return reply.await;
+    {
+        send_wrapper::SendWrapper::new(pending::take_or_ask(args)).await
     }
+    #[cfg(not(feature = "hydrate"))]
     explore_lineage(args).await
 }

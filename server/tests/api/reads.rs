@@ -174,6 +174,85 @@ async fn a_page_from_the_cache_carries_its_own_nonce() {
     app.finish().await;
 }
 
+/// The nonce of a page's Content-Security-Policy.
+fn policy_nonce(headers: &http::HeaderMap) -> String {
+    headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|r| r.split('\'').next())
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_page_for_a_browser_is_gzip_around_its_own_nonce() {
+    use axum::body::Body;
+    use http_body_util::BodyExt;
+    use std::io::Read;
+    use tower::ServiceExt;
+
+    let app = TestApp::spawn().await;
+    app.create_product("sales.daily", "sales-analytics").await;
+    let plain = app
+        .get("/products/sales.daily", Some(&app.alice))
+        .await
+        .expect(StatusCode::OK);
+    let plain_nonce = policy_nonce(&plain.headers);
+    let mut nonces = Vec::new();
+    // As Chromium asks, and as one that accepts gzip only after brotli.
+    for encoding in ["gzip, deflate, br, zstd", "br;q=1, gzip;q=0.5", "gzip, deflate, br, zstd"] {
+        let request = http::Request::get("/products/sales.daily")
+            .header("authorization", format!("Bearer {}", app.alice))
+            .header("accept-encoding", encoding)
+            .body(Body::empty())
+            .unwrap();
+        let response = app.router.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let headers = response.headers().clone();
+        assert_eq!(headers["content-encoding"], "gzip", "{encoding}");
+        assert!(
+            headers
+                .get_all("vary")
+                .iter()
+                .any(|v| v.to_str().unwrap().to_ascii_lowercase().contains("accept-encoding")),
+            "{encoding}: {headers:?}"
+        );
+        let compressed = response.into_body().collect().await.unwrap().to_bytes();
+        let mut page = String::new();
+        flate2::read::GzDecoder::new(&compressed[..])
+            .read_to_string(&mut page)
+            .expect("a valid gzip body");
+        assert!(compressed.len() < page.len() / 2, "compressed");
+        let nonce = policy_nonce(&headers);
+        assert_eq!(
+            page.replace(&nonce, &plain_nonce),
+            plain.body,
+            "the same page as uncompressed, with this response's nonce in place of that one's"
+        );
+        assert!(page.matches(&format!("nonce=\"{nonce}\"")).count() > 0);
+        nonces.push(nonce);
+    }
+    nonces.push(plain_nonce);
+    nonces.sort();
+    nonces.dedup();
+    assert_eq!(nonces.len(), 4, "a fresh nonce every time");
+    // Refusing gzip is heard: the page comes as the client asked (brotli).
+    let refused = app
+        .request(
+            Method::GET,
+            "/products/sales.daily",
+            Some(&app.alice),
+            &[("accept-encoding", "br, gzip;q=0")],
+            "",
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(refused.headers["content-encoding"], "br");
+    app.finish().await;
+}
+
 #[tokio::test]
 async fn an_unchanged_answer_is_not_sent_again() {
     let app = TestApp::spawn().await;
