@@ -663,7 +663,9 @@ mod tests {
         assert!(!asks("br, gzip;q=0"));
         assert!(!asks("gzip; q=0.0"));
         assert!(!asks("identity"));
-        assert!(!accepts_gzip(&http::Request::get("/").body(Body::empty()).unwrap()));
+        assert!(!accepts_gzip(
+            &http::Request::get("/").body(Body::empty()).unwrap()
+        ));
     }
 
     #[test]

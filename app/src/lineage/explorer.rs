@@ -103,8 +103,8 @@ pub fn LineagePage() -> impl IntoView {
             let location = window().location();
             if let (Ok(path), Ok(search)) = (location.pathname(), location.search()) {
                 let href = format!("{path}{search}");
-                let seen = ExplorerUrl::from_href(&href)
-                    .is_some_and(|u| next.recall(&u.args).is_some());
+                let seen =
+                    ExplorerUrl::from_href(&href).is_some_and(|u| next.recall(&u.args).is_some());
                 if !seen {
                     prefetch::start(&href);
                 }
@@ -115,9 +115,8 @@ pub fn LineagePage() -> impl IntoView {
         let _ = window().add_event_listener_with_callback_and_bool("popstate", &function, true);
         let function = send_wrapper::SendWrapper::new(function);
         on_cleanup(move || {
-            let _ = window().remove_event_listener_with_callback_and_bool(
-                "popstate", &function, true,
-            );
+            let _ =
+                window().remove_event_listener_with_callback_and_bool("popstate", &function, true);
         });
     }
     view! {

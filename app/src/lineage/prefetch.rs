@@ -5,9 +5,9 @@
 
 use views::LineageGraphView;
 
+use crate::api::lineage::ExploreArgs;
 #[cfg(not(feature = "hydrate"))]
 use crate::api::lineage::explore_lineage;
-use crate::api::lineage::ExploreArgs;
 use crate::error::UiError;
 
 #[cfg(feature = "hydrate")]

@@ -202,7 +202,11 @@ async fn a_page_for_a_browser_is_gzip_around_its_own_nonce() {
     let plain_nonce = policy_nonce(&plain.headers);
     let mut nonces = Vec::new();
     // As Chromium asks, and as one that accepts gzip only after brotli.
-    for encoding in ["gzip, deflate, br, zstd", "br;q=1, gzip;q=0.5", "gzip, deflate, br, zstd"] {
+    for encoding in [
+        "gzip, deflate, br, zstd",
+        "br;q=1, gzip;q=0.5",
+        "gzip, deflate, br, zstd",
+    ] {
         let request = http::Request::get("/products/sales.daily")
             .header("authorization", format!("Bearer {}", app.alice))
             .header("accept-encoding", encoding)
@@ -213,10 +217,11 @@ async fn a_page_for_a_browser_is_gzip_around_its_own_nonce() {
         let headers = response.headers().clone();
         assert_eq!(headers["content-encoding"], "gzip", "{encoding}");
         assert!(
-            headers
-                .get_all("vary")
-                .iter()
-                .any(|v| v.to_str().unwrap().to_ascii_lowercase().contains("accept-encoding")),
+            headers.get_all("vary").iter().any(|v| v
+                .to_str()
+                .unwrap()
+                .to_ascii_lowercase()
+                .contains("accept-encoding")),
             "{encoding}: {headers:?}"
         );
         let compressed = response.into_body().collect().await.unwrap().to_bytes();
