@@ -97,9 +97,7 @@ pub fn LineagePage() -> impl IntoView {
     // it was on screen a moment ago (see `Next::recall`).
     #[cfg(feature = "hydrate")]
     {
-        use wasm_bindgen::JsCast;
-        use wasm_bindgen::closure::Closure;
-        let listener = Closure::<dyn Fn()>::new(move || {
+        let listener = window_event_listener(leptos::ev::popstate, move |_| {
             let location = window().location();
             if let (Ok(path), Ok(search)) = (location.pathname(), location.search()) {
                 let href = format!("{path}{search}");
@@ -109,15 +107,8 @@ pub fn LineagePage() -> impl IntoView {
                     prefetch::start(&href);
                 }
             }
-        })
-        .into_js_value();
-        let function = listener.unchecked_ref::<js_sys::Function>().clone();
-        let _ = window().add_event_listener_with_callback_and_bool("popstate", &function, true);
-        let function = send_wrapper::SendWrapper::new(function);
-        on_cleanup(move || {
-            let _ =
-                window().remove_event_listener_with_callback_and_bool("popstate", &function, true);
         });
+        on_cleanup(move || listener.remove());
     }
     view! {
         <Title text="Lineage"/>
@@ -177,7 +168,7 @@ struct Next {
     seen: StoredValue<Vec<Seen>>,
 }
 
-/// A drawing that was on screen, and when it was drawn.
+/// A drawing that was on screen, and when it was left.
 #[derive(Clone)]
 struct Seen {
     args: ExploreArgs,
@@ -240,10 +231,8 @@ impl Next {
             self.busy.try_set(false);
         });
     }
-}
 
-impl Next {
-    /// Keeps the drawing of `args` that is being left, for Back and Forward.
+    /// Keeps the drawing of `args` that is being left, for when the URL comes back to it.
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     fn remember(self, args: ExploreArgs, graph: Arc<LineageGraphView>) {
         let at = now_ms();
@@ -256,7 +245,7 @@ impl Next {
         });
     }
 
-    /// The drawing of `args` seen within [`SEEN_FOR_MS`], if any.
+    /// The drawing of `args` left within [`SEEN_FOR_MS`], if any.
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     fn recall(self, args: &ExploreArgs) -> Option<Arc<LineageGraphView>> {
         let at = now_ms();
