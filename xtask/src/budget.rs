@@ -1,5 +1,6 @@
 //! The first-load budget: what a first visit to the catalog (and to a product page) downloads
-//! before it is interactive — HTML, CSS, JS and WASM, brotli-compressed — measured in Chromium by
+//! before it is interactive — HTML, CSS, JS and WASM, compressed as Chromium over HTTPS receives
+//! them (brotli for the static files, gzip for the page) — measured in Chromium by
 //! `end2end/bench/first-load.mjs`. `cargo xtask test` prints the figures on every run and fails
 //! when a page passes the budget; `cargo xtask bench` prints them too.
 
@@ -77,7 +78,7 @@ pub fn check(url: &str) -> Result {
     let loads = measure(url, PAGES)?;
     let mut over = Vec::new();
     println!(
-        "\nFirst load (brotli), budget {} KB:",
+        "\nFirst load (compressed), budget {} KB:",
         FIRST_LOAD_BUDGET / 1024
     );
     for load in &loads {
