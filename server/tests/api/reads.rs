@@ -150,16 +150,7 @@ async fn a_page_from_the_cache_carries_its_own_nonce() {
             .get("/products/sales.daily", Some(&app.alice))
             .await
             .expect(StatusCode::OK);
-        let policy = page.headers["content-security-policy"]
-            .to_str()
-            .unwrap()
-            .to_owned();
-        let nonce = policy
-            .split("'nonce-")
-            .nth(1)
-            .and_then(|r| r.split('\'').next())
-            .unwrap()
-            .to_owned();
+        let nonce = policy_nonce(&page.headers);
         let scripts = page.body.matches("<script").count();
         assert!(scripts > 0);
         assert_eq!(
