@@ -16,8 +16,9 @@
 //! an ETag that changes with their content (the handler's own validator, such as a product's
 //! revision, followed by a digest), and `If-None-Match` with it is answered 304.
 
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use axum::body::{Body, Bytes};
@@ -294,10 +295,47 @@ pub struct Rememberable;
 /// uncompressed and kept as gzip compressed once around its nonce ([`SplicedGzip`]), so giving
 /// it again compresses nothing. Conditional requests, and pages for clients that accept only
 /// other encodings, go through the layers.
+///
+/// When an answer is missing (the first request, or every [`workbench::READ_CACHE_MAX_AGE`] for
+/// a popular page), one request per key goes through the layers and the others asking for the
+/// same key meanwhile wait for it and are answered from what it kept: one render instead of as
+/// many as there are connections waiting, which all at once would hold both cores for tens of
+/// milliseconds.
 #[derive(Debug)]
 pub struct Front {
     workbench: Workbench,
     entries: Remembered<FrontEntry>,
+    /// The keys whose answer is being computed, and how to wake those waiting for it. Held
+    /// only to look up, insert or remove; never across an await.
+    flights: Mutex<HashMap<String, Arc<tokio::sync::Notify>>>,
+}
+
+/// A request's part in computing a missing answer.
+enum Flight {
+    /// This request computes it; the others are woken when this is dropped.
+    Leads(FlightGuard),
+    /// Another request computes it: wait, then look again.
+    Follows(tokio::sync::futures::OwnedNotified),
+}
+
+/// Ends a flight when dropped, whether the answer was computed, refused or abandoned.
+struct FlightGuard {
+    front: Arc<Front>,
+    key: String,
+}
+
+impl Drop for FlightGuard {
+    fn drop(&mut self) {
+        let notify = self
+            .front
+            .flights
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&self.key);
+        if let Some(notify) = notify {
+            notify.notify_waiters();
+        }
+    }
 }
 
 struct FrontEntry {
@@ -361,6 +399,24 @@ impl Front {
         Front {
             workbench,
             entries: Remembered::new(CAPACITY_BYTES / 2),
+            flights: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Leads the computation of `key`'s answer, or follows the request already leading it.
+    fn flight(self: &Arc<Self>, key: &str) -> Flight {
+        let mut flights = self.flights.lock().unwrap_or_else(PoisonError::into_inner);
+        match flights.get(key) {
+            // Created under the lock: woken by the leader's `notify_waiters` even if that
+            // comes before it is first polled.
+            Some(notify) => Flight::Follows(notify.clone().notified_owned()),
+            None => {
+                flights.insert(key.to_owned(), Arc::new(tokio::sync::Notify::new()));
+                Flight::Leads(FlightGuard {
+                    front: self.clone(),
+                    key: key.to_owned(),
+                })
+            }
         }
     }
 
@@ -455,7 +511,7 @@ impl Front {
             if !varies {
                 headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
             }
-            FrontBody::Gzip(SplicedGzip::new(&segments))
+            FrontBody::Gzip(SplicedGzip::new(&segments, nonce.len()))
         } else {
             FrontBody::Plain {
                 segments,
@@ -561,9 +617,24 @@ where
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let front = self.front.clone();
-        // Read before the layers run: a change while they run leaves their answer already stale.
-        let generation = front.workbench.generation();
+        let flight = key.as_deref().map(|k| front.flight(k));
         FrontFuture::Layers(Box::pin(async move {
+            let _leads = match flight {
+                Some(Flight::Follows(computed)) => {
+                    computed.await;
+                    if let Some(response) = key.as_deref().and_then(|k| front.answer(k)) {
+                        return Ok(response);
+                    }
+                    // Not kept (not an answer to give again, or a change meanwhile): this
+                    // request asks the layers itself.
+                    None
+                }
+                Some(Flight::Leads(guard)) => Some(guard),
+                None => None,
+            };
+            // Read before the layers run: a change while they run leaves their answer already
+            // stale.
+            let generation = front.workbench.generation();
             let response = inner.call(req).await?;
             Ok(match key {
                 Some(key) => front.keep(key, generation, gzip, response).await,
@@ -726,6 +797,99 @@ mod tests {
             );
         }
         assert!(!matches_any(&HeaderValue::from_static("\"3\""), &etag));
+    }
+
+    /// A front whose layers count their calls, take a while, and answer `status`.
+    async fn counted_front(
+        status: StatusCode,
+    ) -> (
+        FrontService<tower::util::BoxCloneSyncService<Request, Response, std::convert::Infallible>>,
+        Arc<std::sync::atomic::AtomicUsize>,
+        std::path::PathBuf,
+    ) {
+        let dir =
+            std::env::temp_dir().join(format!("meshwork-front-{}", leptos::nonce::Nonce::new()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = store::Store::open(&format!("sqlite://{}", dir.join("db.sqlite").display()))
+            .await
+            .unwrap();
+        let front = Front::new(Workbench::new(store, workbench::WorkbenchConfig::default()));
+        let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = calls.clone();
+        let layers = tower::service_fn(move |_req: Request| {
+            let calls = counted.clone();
+            async move {
+                let n = calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                tokio::time::sleep(std::time::Duration::from_millis(40)).await;
+                let mut response = Response::new(Body::from(format!("answer {n}")));
+                *response.status_mut() = status;
+                response.extensions_mut().insert(Rememberable);
+                Ok::<_, std::convert::Infallible>(response)
+            }
+        });
+        let service = tower::Layer::layer(
+            &FrontLayer::new(front),
+            tower::util::BoxCloneSyncService::new(layers),
+        );
+        (service, calls, dir)
+    }
+
+    async fn ask_at_once(
+        service: &FrontService<
+            tower::util::BoxCloneSyncService<Request, Response, std::convert::Infallible>,
+        >,
+        count: usize,
+    ) -> Vec<(StatusCode, String)> {
+        let asks = (0..count).map(|_| {
+            let service = service.clone();
+            tokio::spawn(async move {
+                let req = http::Request::get("/api/v1/products")
+                    .body(Body::empty())
+                    .unwrap();
+                let response = tower::ServiceExt::oneshot(service, req).await.unwrap();
+                let status = response.status();
+                let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+                    .await
+                    .unwrap();
+                (status, String::from_utf8(body.to_vec()).unwrap())
+            })
+        });
+        let mut answers = Vec::new();
+        for ask in asks.collect::<Vec<_>>() {
+            answers.push(ask.await.unwrap());
+        }
+        answers
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_missing_answer_asked_for_at_once_is_computed_once() {
+        let (service, calls, dir) = counted_front(StatusCode::OK).await;
+        let answers = ask_at_once(&service, 24).await;
+        assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 1);
+        assert!(
+            answers
+                .iter()
+                .all(|a| *a == (StatusCode::OK, String::from("answer 0"))),
+            "{answers:?}"
+        );
+        // Kept: asking again computes nothing.
+        assert_eq!(ask_at_once(&service, 4).await[0].1, "answer 0");
+        assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 1);
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_answer_not_kept_leaves_every_waiting_request_to_ask_itself() {
+        let (service, calls, dir) = counted_front(StatusCode::NOT_FOUND).await;
+        let answers = ask_at_once(&service, 8).await;
+        // Nobody is left waiting, and nobody is given another request's answer as kept.
+        assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 8);
+        let mut bodies: Vec<&str> = answers.iter().map(|(_, b)| b.as_str()).collect();
+        bodies.sort_unstable();
+        bodies.dedup();
+        assert_eq!(bodies.len(), 8);
+        assert!(answers.iter().all(|(s, _)| *s == StatusCode::NOT_FOUND));
+        std::fs::remove_dir_all(dir).ok();
     }
 
     fn futures_body(response: Response) -> String {

@@ -8,7 +8,9 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use criterion::{BenchmarkId, Criterion};
-use lineage::layout::{LayoutOptions, layout};
+use std::collections::HashMap;
+
+use lineage::layout::{LayoutOptions, SubgraphLayout, layout};
 use lineage::testing::{Rng, synthetic_layout_graph, synthetic_mesh};
 use lineage::{LineageGraph, Neighbourhood, NodeId, Scope};
 
@@ -125,6 +127,69 @@ fn report() {
     }
 }
 
+/// The server's part of an expand in the explorer, stage by stage: the mesh and view of
+/// `cargo xtask bench browser` (10,000 products, 2.5 inputs each, a focus with about 1,000
+/// products two levels up and four down, every neighbour shown), then one node expanded at a
+/// time, each picture grown from the one before it as the workbench does.
+fn expand_report() {
+    let mut graph = LineageGraph::new();
+    for spec in synthetic_mesh(10_000, 2.5, 42) {
+        graph.upsert_product(spec);
+    }
+    let focus = NodeId::product("support.p3069");
+    let query = |expanded: Vec<NodeId>| Neighbourhood {
+        upstream: 2,
+        downstream: 4,
+        fan_out: 1_000,
+        max_nodes: 5_000,
+        expanded,
+        ..Neighbourhood::around(focus.clone())
+    };
+    let layout = SubgraphLayout {
+        group_by_domain: false,
+        fold_ports: true,
+        options: LayoutOptions::interactive(),
+    };
+    let ms = |t: Instant| t.elapsed().as_secs_f64() * 1000.0;
+    let t = Instant::now();
+    let sub = graph
+        .neighbourhood(&query(Vec::new()))
+        .expect("the focus exists");
+    let walked = ms(t);
+    let t = Instant::now();
+    let mut picture = layout.place(&sub);
+    println!(
+        "\n### Expand in the explorer (10,000 products, {} picture nodes; whole layout {:.1} ms, walk {walked:.1} ms)\n",
+        picture.nodes.len(),
+        ms(t)
+    );
+    let candidates: Vec<NodeId> = picture
+        .nodes
+        .iter()
+        .filter(|n| n.hidden_upstream + n.hidden_downstream > 0)
+        .filter_map(|n| NodeId::parse(&n.id).ok())
+        .collect();
+    let (mut walks, mut places) = (Vec::new(), Vec::new());
+    let mut expanded = Vec::new();
+    for node in candidates.iter().skip(candidates.len() / 2).take(20) {
+        expanded.push(node.clone());
+        let t = Instant::now();
+        let sub = graph
+            .neighbourhood(&query(expanded.clone()))
+            .expect("the focus exists");
+        walks.push(ms(t));
+        let drawn: HashMap<&str, f64> =
+            picture.nodes.iter().map(|n| (n.id.as_str(), n.y)).collect();
+        let t = Instant::now();
+        let grown = layout.place_after(&sub, &drawn);
+        places.push(ms(t));
+        picture = grown;
+    }
+    println!("| stage | samples | p50 ms | p95 ms | p99 ms |\n|---|---|---|---|---|");
+    percentiles("walk (neighbourhood with the expanded nodes)", walks);
+    percentiles("grow the picture (`place_after`)", places);
+}
+
 fn benches(c: &mut Criterion) {
     let (graph, ids) = mesh(10_000);
     let hub = NodeId::product(&ids[ids.len() / 10]);
@@ -151,7 +216,14 @@ fn benches(c: &mut Criterion) {
 }
 
 fn main() {
-    if !std::env::args().any(|a| a == "--list") {
+    let args: Vec<String> = std::env::args().collect();
+    // `cargo bench -p lineage --bench lineage -- expand`: the expand report alone.
+    if args.iter().any(|a| a == "expand") {
+        expand_report();
+        return;
+    }
+    if !args.iter().any(|a| a == "--list") {
+        expand_report();
         report();
     }
     let mut c = Criterion::default().configure_from_args();

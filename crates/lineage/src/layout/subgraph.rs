@@ -1,7 +1,7 @@
 //! From a [`Subgraph`] to a positioned picture: node sizes by kind, ports folded into their
 //! products when asked, "and N more" markers, lanes by domain.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -127,6 +127,8 @@ impl SubgraphLayout {
         };
         let mut nodes: Vec<PositionedNode> = Vec::new();
         let mut slot: HashMap<String, usize> = HashMap::new();
+        // The picture node of each subgraph node, worked out once (edges ask twice each).
+        let mut slot_of: HashMap<&NodeId, usize> = HashMap::with_capacity(sub.nodes.len());
         // Products before ports, so a folded port never stands for its product.
         let ordered = sub
             .nodes
@@ -139,11 +141,13 @@ impl SubgraphLayout {
                 // A folded port: its hidden neighbours count for the product.
                 nodes[i].hidden_upstream += n.hidden_upstream;
                 nodes[i].hidden_downstream += n.hidden_downstream;
+                slot_of.insert(&n.id, i);
                 continue;
             }
             let kind = n.id.kind().to_owned();
             let (width, height) = size(&kind, &n.data.label);
             slot.insert(key.clone(), nodes.len());
+            slot_of.insert(&n.id, nodes.len());
             nodes.push(PositionedNode {
                 id: key,
                 kind,
@@ -163,16 +167,20 @@ impl SubgraphLayout {
                 more_count: 0,
             });
         }
-        // Edges between picture nodes, folded ones merged with their port names as label.
-        let mut merged: BTreeMap<(String, String), (String, BTreeSet<String>)> = BTreeMap::new();
+        // Edges between picture nodes, folded ones merged with their port names as label; in
+        // the order of their ends' ids.
+        let mut merged: HashMap<(usize, usize), (&str, BTreeSet<String>)> = HashMap::new();
         for e in &sub.edges {
-            let (a, b) = (stand_in(&e.from), stand_in(&e.to));
+            // A subgraph's edges join its own nodes.
+            let (Some(&a), Some(&b)) = (slot_of.get(&e.from), slot_of.get(&e.to)) else {
+                continue;
+            };
             if a == b {
                 continue;
             }
             let entry = merged
                 .entry((a, b))
-                .or_insert_with(|| (e.kind.as_str().to_owned(), BTreeSet::new()));
+                .or_insert_with(|| (e.kind.as_str(), BTreeSet::new()));
             if let NodeId::Port { port, .. } = &e.from
                 && self.fold_ports
             {
@@ -182,12 +190,16 @@ impl SubgraphLayout {
                 entry.1.insert(l.clone());
             }
         }
+        let mut merged: Vec<_> = merged.into_iter().collect();
+        merged.sort_unstable_by(|((a, b), _), ((c, d), _)| {
+            (&nodes[*a].id, &nodes[*b].id).cmp(&(&nodes[*c].id, &nodes[*d].id))
+        });
         let mut edges: Vec<PositionedEdge> = merged
             .into_iter()
             .map(|((from, to), (kind, labels))| PositionedEdge {
-                from,
-                to,
-                kind,
+                from: nodes[from].id.clone(),
+                to: nodes[to].id.clone(),
+                kind: kind.to_owned(),
                 label: (!labels.is_empty())
                     .then(|| labels.into_iter().collect::<Vec<_>>().join(", ")),
                 points: Vec::new(),
