@@ -18,6 +18,8 @@ test("explore lineage: expand, search, path, pan and zoom, impact CSV", async ({
   await expect(c360).toBeVisible();
   await c360.locator("a.badge-link").last().click();
   await expect(page).toHaveURL(/expand=product%3Acustomers\.customer-360/);
+  // The toolbar's links follow the URL in place: a deeper view keeps the expansion.
+  await expect(page.getByRole("link", { name: "Downstream: more levels" })).toHaveAttribute("href", /expand=product%3Acustomers\.customer-360/);
   await expect(page.locator('[data-node="product:customers.customer-segments"]')).toHaveCount(1);
   expect(await count()).toBeGreaterThan(before);
 
@@ -31,6 +33,16 @@ test("explore lineage: expand, search, path, pan and zoom, impact CSV", async ({
   await page.getByRole("button", { name: "Fit" }).click();
   await page.locator('[data-node="product:sales.orders"] a.lnode-link').click();
   await expect(page.getByTestId("panel-title")).toHaveText("Sales Orders");
+  // The selection changes in place: one node selected, the edges it touches marked.
+  await expect(page.locator("g.lnode.selected")).toHaveCount(1);
+  await expect(page.locator('g.lnode.selected[data-node="product:sales.orders"]')).toHaveCount(1);
+  expect(await page.locator('path.ledge.touches[data-from="product:sales.orders"], path.ledge.touches[data-to="product:sales.orders"]').count()).toBeGreaterThan(0);
+  expect(await page.locator("path.ledge.touches").count()).toBe(
+    await page.locator('path.ledge[data-from="product:sales.orders"], path.ledge[data-to="product:sales.orders"]').count());
+  // Tooltips are added when the pointer first comes over a node or badge.
+  const orders = page.locator('[data-node="product:sales.orders"] a.lnode-link');
+  await orders.hover();
+  await expect(orders.locator(":scope > title")).toHaveText(/Sales Orders \(product\)/);
   await page.getByTestId("path-from").click();
   await page.getByRole("button", { name: "Fit" }).click();
   await page.locator('[data-node="product:customers.customer-segments"] a.lnode-link').click();

@@ -2,7 +2,7 @@
 //! product page's lineage comes with the page, see `catalog::product_page`).
 
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
+use leptos::server_fn::codec::{Json, Postcard};
 use serde::{Deserialize, Serialize};
 use views::wire::CompactGraph;
 use views::{DomainMapView, ImpactView, LineageGraphView, NodeMatch};
@@ -27,7 +27,9 @@ pub struct ExploreArgs {
     pub fan_out: Option<usize>,
 }
 
-/// A laid-out neighbourhood, sent compactly ([`CompactGraph`]) and read back into the view.
+/// A laid-out neighbourhood, sent compactly ([`CompactGraph`] as postcard: columns of varints,
+/// which the WASM reads several times faster than the same columns as JSON) and read back into
+/// the view.
 pub async fn explore_lineage(args: ExploreArgs) -> Result<LineageGraphView, UiError> {
     explore_lineage_compact(args)
         .await?
@@ -35,7 +37,7 @@ pub async fn explore_lineage(args: ExploreArgs) -> Result<LineageGraphView, UiEr
         .map_err(|e| UiError(views::ApiError::new("internal", e.to_string())))
 }
 
-#[server(prefix = "/rpc", endpoint = "lineage", input = Json)]
+#[server(prefix = "/rpc", endpoint = "lineage", input = Json, output = Postcard)]
 pub async fn explore_lineage_compact(args: ExploreArgs) -> Result<CompactGraph, UiError> {
     let (wb, actor) = super::ssr::actor().await?;
     let query = workbench::ExploreQuery {

@@ -30,7 +30,13 @@ pub struct ViewBox {
 
 impl ViewBox {
     fn attr(&self) -> String {
-        format!("{:.1} {:.1} {:.1} {:.1}", self.x, self.y, self.w, self.h)
+        format!(
+            "{} {} {} {}",
+            Tenths(self.x),
+            Tenths(self.y),
+            Tenths(self.w),
+            Tenths(self.h)
+        )
     }
 
     fn zoom(&self, factor: f64, cx: f64, cy: f64) -> ViewBox {
@@ -53,7 +59,7 @@ impl ViewBox {
     }
 }
 
-/// The part of the drawing that is in the DOM: the view and half a view's size around it, so
+/// The part of the drawing that is in the DOM: the view and a quarter of its size around it, so
 /// that panning does not reach its edge at once. A thousand nodes spread over a drawing many screens
 /// tall are mostly off screen; only those near the view cost the browser parsing, layout and
 /// paint, and moving out of the region draws the next one.
@@ -65,13 +71,18 @@ pub struct Region {
     y1: f64,
 }
 
+/// How far the drawn region reaches beyond the view, in views: a quarter of a view on every side
+/// (2.25 views' area in the DOM; half a view, 4 views' area, made every expand's style, layout
+/// and paint nearly twice as long, and panning rarely needs more than a quarter view at once).
+const MARGIN: f64 = 0.25;
+
 impl Region {
     pub fn around(v: &ViewBox) -> Region {
         Region {
-            x0: v.x - v.w / 2.0,
-            y0: v.y - v.h / 2.0,
-            x1: v.x + 1.5 * v.w,
-            y1: v.y + 1.5 * v.h,
+            x0: v.x - MARGIN * v.w,
+            y0: v.y - MARGIN * v.h,
+            x1: v.x + (1.0 + MARGIN) * v.w,
+            y1: v.y + (1.0 + MARGIN) * v.h,
         }
     }
 
@@ -99,17 +110,19 @@ impl Region {
         )
     }
 
+    /// Whether a part of the route passes through the region. Each piece between two bends is
+    /// a curve with horizontal tangents, inside the box of its two ends; the box of the whole
+    /// route would let every long edge across the drawing in (290 drawn edges for 72 drawn nodes
+    /// before).
     fn edge(&self, points: &[(f64, f64)]) -> bool {
-        let (mut x0, mut y0, mut x1, mut y1) = (
-            f64::INFINITY,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            f64::NEG_INFINITY,
-        );
-        for &(x, y) in points {
-            (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+        match points {
+            [] => false,
+            [(x, y)] => self.meets(*x, *y, *x, *y),
+            _ => points.windows(2).any(|w| {
+                let ((ax, ay), (bx, by)) = (w[0], w[1]);
+                self.meets(ax.min(bx), ay.min(by), ax.max(bx), ay.max(by))
+            }),
         }
-        self.meets(x0, y0, x1, y1)
     }
 }
 
@@ -191,21 +204,53 @@ pub fn initial_view(
     }
 }
 
+/// A coordinate written to a tenth of a pixel ("12.5", "12" for 12.0, "-3.2"), with integer
+/// formatting: the drawing's markup has a few thousand of them, and formatting floats with a
+/// precision was a good part of writing it in the browser.
+#[derive(Clone, Copy)]
+pub struct Tenths(pub f64);
+
+impl std::fmt::Display for Tenths {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let t = (self.0 * 10.0).round();
+        // Beyond this the layout has gone wrong; written as it is rather than wrapped around.
+        if !t.is_finite() || t.abs() > 1e15 {
+            return write!(f, "{:.1}", self.0);
+        }
+        let t = t as i64;
+        let a = t.unsigned_abs();
+        if t < 0 {
+            f.write_str("-")?;
+        }
+        write!(f, "{}", a / 10)?;
+        match a % 10 {
+            0 => Ok(()),
+            d => write!(f, ".{d}"),
+        }
+    }
+}
+
 /// A smooth route through the layout's bends: horizontal tangents at every point.
 pub fn edge_path(points: &[(f64, f64)]) -> String {
-    let mut d = String::new();
+    use std::fmt::Write;
+    let mut d = String::with_capacity(16 + 40 * points.len());
     let Some(&(x0, y0)) = points.first() else {
         return d;
     };
-    d.push_str(&format!("M{x0:.1},{y0:.1}"));
+    let _ = write!(d, "M{},{}", Tenths(x0), Tenths(y0));
     for w in points.windows(2) {
         let ((ax, ay), (bx, by)) = (w[0], w[1]);
         let mid = (bx - ax) / 2.0;
-        d.push_str(&format!(
-            " C{:.1},{ay:.1} {:.1},{by:.1} {bx:.1},{by:.1}",
-            ax + mid,
-            bx - mid
-        ));
+        let _ = write!(
+            d,
+            " C{},{} {},{} {},{}",
+            Tenths(ax + mid),
+            Tenths(ay),
+            Tenths(bx - mid),
+            Tenths(by),
+            Tenths(bx),
+            Tenths(by)
+        );
     }
     d
 }
@@ -267,6 +312,10 @@ fn clip(text: &str, room: f64, per_char: f64) -> String {
 /// written as one string they render at once, on the server and in the browser alike, instead
 /// of as thousands of reactive views. Selection and matches are classes that change in place.
 struct Drawing {
+    /// Tooltips (`<title>`) written into the markup. The explorer leaves them out and adds one
+    /// when the pointer first rests on an element ([`add_title`]): they were 430 of the 1,420
+    /// elements a redraw parsed.
+    titles: bool,
     selected: Option<String>,
     find: String,
     focus: String,
@@ -279,6 +328,7 @@ impl Drawing {
     /// How `g` is drawn with `selected` selected and matches of `find` (lower case) marked.
     fn of(g: &LineageGraphView, selected: Option<String>, find: String) -> Drawing {
         Drawing {
+            titles: false,
             selected,
             find,
             focus: g.focus.clone().unwrap_or_default(),
@@ -305,14 +355,14 @@ impl Drawing {
         let mut out = String::new();
         for lane in &g.groups {
             out.push_str(&format!(
-                "<g class=\"lane\" style=\"--domain:{}\"><rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"10\"/><text x=\"{:.1}\" y=\"{:.1}\">{}</text></g>",
+                "<g class=\"lane\" style=\"--domain:{}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"10\"/><text x=\"{}\" y=\"{}\">{}</text></g>",
                 esc(&lane.color),
-                lane.x,
-                lane.y,
-                lane.width,
-                lane.height,
-                lane.x + 12.0,
-                lane.y + 16.0,
+                Tenths(lane.x),
+                Tenths(lane.y),
+                Tenths(lane.width),
+                Tenths(lane.height),
+                Tenths(lane.x + 12.0),
+                Tenths(lane.y + 16.0),
                 esc(&lane.name)
             ));
         }
@@ -331,7 +381,7 @@ impl Drawing {
                 .as_deref()
                 .is_some_and(|s| s == e.from || s == e.to);
             out.push_str(&format!(
-                "<path class=\"ledge kind-{}{}{}{}{}\" data-from=\"{}\" data-to=\"{}\" d=\"{}\" marker-end=\"url(#arrow)\">",
+                "<path class=\"ledge kind-{}{}{}{}{}\" data-from=\"{}\" data-to=\"{}\" d=\"{}\" marker-end=\"url(#arrow)\"",
                 esc(&e.kind),
                 if on_path { " on-path" } else { "" },
                 if has_path && !on_path { " dim" } else { "" },
@@ -341,10 +391,13 @@ impl Drawing {
                 esc(&e.to),
                 edge_path(&e.points)
             ));
-            if let Some(l) = &e.label {
-                out.push_str(&format!("<title>{}</title>", esc(l)));
+            match &e.label {
+                Some(l) if self.titles => {
+                    out.push_str(&format!("><title>{}</title></path>", esc(l)));
+                }
+                Some(l) => out.push_str(&format!(" data-title=\"{}\"/>", esc(l))),
+                None => out.push_str("/>"),
             }
-            out.push_str("</path>");
         }
         out
     }
@@ -363,15 +416,17 @@ impl Drawing {
             if n.kind == "more" {
                 let href = link.run((n.more_of.clone().unwrap_or_default(), LinkKind::ShowAll));
                 out.push_str(&format!(
-                    "<a href=\"{}\" class=\"more-link\"><g class=\"lnode kind-more\" transform=\"translate({x0:.1},{y0:.1})\" data-node=\"{id}\">\
+                    "<a href=\"{}\" class=\"more-link\"><g class=\"lnode kind-more\" transform=\"translate({x0},{y0})\" data-node=\"{id}\">\
                      <rect class=\"lnode-box\" width=\"{w}\" height=\"{h}\" rx=\"14\"/>\
-                     <text class=\"lnode-label\" x=\"{cx:.1}\" y=\"{cy:.1}\" text-anchor=\"middle\">{label}</text>\
+                     <text class=\"lnode-label\" x=\"{cx}\" y=\"{cy}\" text-anchor=\"middle\">{label}</text>\
                      <title>Show all {count} neighbours</title></g></a>",
                     esc(&href),
-                    w = n.width,
-                    h = n.height,
-                    cx = n.width / 2.0,
-                    cy = n.height / 2.0 + 4.0,
+                    x0 = Tenths(x0),
+                    y0 = Tenths(y0),
+                    w = Tenths(n.width),
+                    h = Tenths(n.height),
+                    cx = Tenths(n.width / 2.0),
+                    cy = Tenths(n.height / 2.0 + 4.0),
                     label = esc(&n.label),
                     count = n.more_count,
                 ));
@@ -416,17 +471,20 @@ impl Drawing {
             let room = n.width - 26.0 - if n.hidden_downstream > 0 { 14.0 } else { 0.0 };
             let label_y = if tall { 19.0 } else { n.height / 2.0 + 4.0 };
             out.push_str(&format!(
-                "<g class=\"{classes}\" transform=\"translate({x0:.1},{y0:.1})\" style=\"--domain:{}\" data-node=\"{id}\" data-label=\"{}\">\
+                "<g class=\"{classes}\" transform=\"translate({x0},{y0})\" style=\"--domain:{}\" data-node=\"{id}\" data-label=\"{}\">\
                  <a href=\"{}\" class=\"lnode-link\" aria-label=\"{}\">\
                  <rect class=\"lnode-box\" width=\"{w}\" height=\"{h}\" rx=\"7\"/><rect class=\"lnode-stripe\" width=\"5\" height=\"{h}\" rx=\"2\"/>\
-                 <text class=\"lnode-label\" x=\"14\" y=\"{label_y:.1}\">{}</text>",
+                 <text class=\"lnode-label\" x=\"14\" y=\"{label_y}\">{}</text>",
                 esc(colour),
                 esc(&label_lower),
                 esc(&link.run((n.id.clone(), LinkKind::Select))),
                 esc(&title),
                 esc(&clip(&n.label, room, 8.0)),
-                w = n.width,
-                h = n.height,
+                x0 = Tenths(x0),
+                y0 = Tenths(y0),
+                label_y = Tenths(label_y),
+                w = Tenths(n.width),
+                h = Tenths(n.height),
             ));
             if tall {
                 out.push_str(&format!(
@@ -434,25 +492,94 @@ impl Drawing {
                     esc(&clip(&subtitle(n), room, 6.6))
                 ));
             }
-            out.push_str(&format!("<title>{}</title></a>", esc(&title)));
+            if self.titles {
+                out.push_str(&format!("<title>{}</title>", esc(&title)));
+            }
+            out.push_str("</a>");
             for (count, left) in [(n.hidden_upstream, true), (n.hidden_downstream, false)] {
                 if count == 0 {
                     continue;
                 }
                 let cx = if left { 0.0 } else { n.width };
+                let what = format!(
+                    "{count} more {} — expand",
+                    if left { "upstream" } else { "downstream" }
+                );
                 out.push_str(&format!(
-                    "<a href=\"{}\" class=\"badge-link\"><g class=\"lnode-badge\" transform=\"translate({cx:.1},{:.1})\">\
-                     <rect x=\"-15\" y=\"-9\" width=\"30\" height=\"18\" rx=\"9\"/><text y=\"4\" text-anchor=\"middle\">+{count}</text>\
-                     <title>{count} more {} — expand</title></g></a>",
+                    "<a href=\"{}\" class=\"badge-link\" aria-label=\"{what}\"><g class=\"lnode-badge\" transform=\"translate({},{})\">\
+                     <rect x=\"-15\" y=\"-9\" width=\"30\" height=\"18\" rx=\"9\"/><text y=\"4\" text-anchor=\"middle\">+{count}</text>{}</g></a>",
                     esc(&link.run((n.id.clone(), LinkKind::Expand))),
-                    n.height / 2.0,
-                    if left { "upstream" } else { "downstream" },
+                    Tenths(cx),
+                    Tenths(n.height / 2.0),
+                    if self.titles {
+                        format!("<title>{what}</title>")
+                    } else {
+                        String::new()
+                    },
                 ));
             }
             out.push_str("</g>");
         }
         out
     }
+}
+
+/// The tooltip of the edge, node or badge under the pointer, added the first time the pointer
+/// comes over it (the explorer's markup leaves tooltips out, see [`Drawing::titles`]): an edge's
+/// label, or the link's accessible name.
+#[cfg(feature = "hydrate")]
+fn add_title(ev: &leptos::ev::PointerEvent) {
+    use wasm_bindgen::JsCast;
+    let Some(host) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| {
+            el.closest("path[data-title], a.lnode-link, a.badge-link")
+                .ok()
+                .flatten()
+        })
+    else {
+        return;
+    };
+    if host
+        .query_selector(":scope > title")
+        .ok()
+        .flatten()
+        .is_some()
+    {
+        return;
+    }
+    let (Some(text), Some(document)) = (
+        host.get_attribute("data-title")
+            .or_else(|| host.get_attribute("aria-label")),
+        host.owner_document(),
+    ) else {
+        return;
+    };
+    if let Ok(title) = document.create_element_ns(Some("http://www.w3.org/2000/svg"), "title") {
+        title.set_text_content(Some(&text));
+        let _ = host.append_child(&title);
+    }
+}
+
+/// `text` as a quoted CSS string, for an attribute selector.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+fn css_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            // Control characters cannot appear escaped by a backslash alone.
+            c if c.is_control() => out.push_str(&format!("\\{:x} ", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The smallest scale a static picture is drawn at: below it the labels are too small to read,
@@ -473,7 +600,10 @@ pub fn static_svg(
     let (gw, gh) = (graph.width + 2.0 * pad, graph.height + 2.0 * pad);
     let scale = (width / gw).min(height / gh).clamp(STATIC_READABLE, 1.0);
     let (pw, ph) = (gw * scale, gh * scale);
-    let drawing = Drawing::of(graph, None, String::new());
+    let drawing = Drawing {
+        titles: true,
+        ..Drawing::of(graph, None, String::new())
+    };
     let everything = Region {
         x0: f64::NEG_INFINITY,
         y0: f64::NEG_INFINITY,
@@ -679,6 +809,11 @@ pub fn GraphCanvas(
         let _ = &ev;
     };
     let on_pointer_up = move |_| drag.set_value(None);
+    let on_pointer_over = move |ev: leptos::ev::PointerEvent| {
+        #[cfg(feature = "hydrate")]
+        add_title(&ev);
+        let _ = &ev;
+    };
     let on_wheel = move |ev: leptos::ev::WheelEvent| {
         #[cfg(feature = "hydrate")]
         if let Some((scale, x0, y0, left, top)) = metrics() {
@@ -790,37 +925,62 @@ pub fn GraphCanvas(
         let _ = &ev;
     };
     // Selection and matches change classes in place: the thousand nodes are not drawn again.
+    // A new selection touches only the elements it concerns (found by attribute), so that the
+    // click of an expand, which also selects, does not read every drawn element's attributes.
+    #[cfg(feature = "hydrate")]
+    let each = move |selector: &str, f: &dyn Fn(&web_sys::Element)| {
+        let Some(svg) = svg_ref.get_untracked() else {
+            return;
+        };
+        if let Ok(list) = svg.query_selector_all(selector) {
+            for i in 0..list.length() {
+                if let Some(el) = list
+                    .item(i)
+                    .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+                {
+                    f(&el);
+                }
+            }
+        }
+    };
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         let chosen = selected.get();
-        let text = find.get().trim().to_lowercase();
-        let Some(svg) = svg_ref.get() else { return };
-        let each = |selector: &str, f: &dyn Fn(&web_sys::Element)| {
-            if let Ok(list) = svg.query_selector_all(selector) {
-                for i in 0..list.length() {
-                    if let Some(el) = list
-                        .item(i)
-                        .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
-                    {
-                        f(&el);
-                    }
-                }
-            }
-        };
-        each("g.lnode", &|el| {
-            let id = el.get_attribute("data-node").unwrap_or_default();
-            let label = el.get_attribute("data-label").unwrap_or_default();
-            let classes = el.class_list();
-            let _ = classes.toggle_with_force("selected", chosen.as_deref() == Some(id.as_str()));
-            let _ = classes.toggle_with_force("match", !text.is_empty() && label.contains(&text));
+        if svg_ref.get().is_none() {
+            return;
+        }
+        each("g.lnode.selected", &|el| {
+            let _ = el.class_list().remove_1("selected");
         });
-        each("path.ledge", &|el| {
-            let touches = chosen.as_deref().is_some_and(|c| {
-                el.get_attribute("data-from").as_deref() == Some(c)
-                    || el.get_attribute("data-to").as_deref() == Some(c)
+        each("path.ledge.touches", &|el| {
+            let _ = el.class_list().remove_1("touches");
+        });
+        if let Some(id) = chosen {
+            let id = css_string(&id);
+            each(&format!("g.lnode[data-node={id}]"), &|el| {
+                let _ = el.class_list().add_1("selected");
             });
-            let _ = el.class_list().toggle_with_force("touches", touches);
+            each(
+                &format!("path.ledge[data-from={id}], path.ledge[data-to={id}]"),
+                &|el| {
+                    let _ = el.class_list().add_1("touches");
+                },
+            );
+        }
+    });
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |before: Option<String>| {
+        let text = find.get().trim().to_lowercase();
+        if svg_ref.get().is_none() || before.as_ref() == Some(&text) {
+            return text;
+        }
+        each("g.lnode", &|el| {
+            let label = el.get_attribute("data-label").unwrap_or_default();
+            let _ = el
+                .class_list()
+                .toggle_with_force("match", !text.is_empty() && label.contains(&text));
         });
+        text
     });
 
     // Too small to read: the labels are left out of layout and paint.
@@ -843,7 +1003,7 @@ pub fn GraphCanvas(
             on:keydown=on_key>
             <svg node_ref=svg_ref class="lineage-svg" class:far=far viewBox=move || vb.get().attr() preserveAspectRatio="xMidYMid meet"
                 on:click=on_click on:pointerdown=on_pointer_down on:pointermove=on_pointer_move on:pointerup=on_pointer_up on:pointerleave=on_pointer_up
-                on:wheel=on_wheel data-testid="lineage-svg">
+                on:wheel=on_wheel on:pointerover=on_pointer_over data-testid="lineage-svg">
                 <defs>
                     <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" markerUnits="userSpaceOnUse" orient="auto-start-reverse">
                         <path d="M0,0 L10,5 L0,10 z" class="arrow-head"/>
@@ -942,6 +1102,45 @@ mod tests {
     }
 
     #[test]
+    fn ids_are_quoted_for_attribute_selectors() {
+        assert_eq!(
+            css_string("product:sales.orders"),
+            "\"product:sales.orders\""
+        );
+        assert_eq!(css_string("a\"b\\c"), "\"a\\\"b\\\\c\"");
+        assert_eq!(css_string("a\nb"), "\"a\\a b\"");
+    }
+
+    #[test]
+    fn coordinates_are_written_to_a_tenth_of_a_pixel() {
+        for (v, text) in [
+            (12.0, "12"),
+            (12.04, "12"),
+            (12.05, "12.1"),
+            (12.5, "12.5"),
+            (-3.25, "-3.3"),
+            (-0.04, "0"),
+            (-0.06, "-0.1"),
+            (0.0, "0"),
+            (1234567.89, "1234567.9"),
+        ] {
+            assert_eq!(Tenths(v).to_string(), text, "{v}");
+            // The same number as the float formatting gives, without its trailing ".0".
+            let float: f64 = format!("{v:.1}").parse().unwrap();
+            let ours: f64 = text.parse().unwrap();
+            assert!(
+                (float - ours).abs() < 1e-9 || (v * 10.0).fract().abs() == 0.5,
+                "{v}"
+            );
+        }
+        assert_eq!(
+            edge_path(&[(0.0, 10.0), (100.0, 20.55)]),
+            "M0,10 C50,10 50,20.6 100,20.6"
+        );
+        assert_eq!(Tenths(f64::NAN).to_string(), "NaN");
+    }
+
+    #[test]
     fn only_the_region_around_the_view_is_drawn() {
         let view = ViewBox {
             x: 0.0,
@@ -951,15 +1150,23 @@ mod tests {
         };
         let region = Region::around(&view);
         assert!(region.node(&node("in view", 500.0, 300.0)));
-        assert!(region.node(&node("half a view below", 500.0, 850.0)));
-        assert!(!region.node(&node("a view below", 500.0, 1300.0)));
+        assert!(region.node(&node("a quarter view below", 500.0, 720.0)));
+        assert!(!region.node(&node("half a view below", 500.0, 900.0)));
         assert!(!region.node(&node("far below", 500.0, 5000.0)));
-        // An edge is drawn when its bounding box meets the region, even with both ends outside.
+        // An edge is drawn when a piece of its route meets the region, even with both ends
+        // outside; one that goes around the region is not.
         assert!(region.edge(&[(-3000.0, 300.0), (4000.0, 300.0)]));
         assert!(!region.edge(&[(5000.0, 0.0), (6000.0, 10.0)]));
+        assert!(!region.edge(&[
+            (-3000.0, 300.0),
+            (-2000.0, 5000.0),
+            (4000.0, 5000.0),
+            (5000.0, 300.0)
+        ]));
+        assert!(region.edge(&[(-3000.0, 300.0), (-2000.0, 5000.0), (500.0, 300.0)]));
         // Panning within the region keeps it; leaving it, or zooming far in, draws a new one.
-        assert!(region.holds(&view.pan(400.0, 250.0)));
-        assert!(!region.holds(&view.pan(600.0, 0.0)));
+        assert!(region.holds(&view.pan(200.0, 120.0)));
+        assert!(!region.holds(&view.pan(300.0, 0.0)));
         assert!(!region.holds(&view.zoom(0.1, 500.0, 300.0)));
     }
 }

@@ -57,7 +57,8 @@ pub fn LineagePage() -> impl IntoView {
                 if focus.is_empty() {
                     None
                 } else {
-                    Some(prefetch::explore(wanted).await)
+                    // The page's first drawing travels inside the page: a value, not an `Arc`.
+                    Some(prefetch::explore(wanted).await.map(Arc::unwrap_or_clone))
                 }
             }
         },
@@ -121,15 +122,15 @@ pub fn LineagePage() -> impl IntoView {
                 <a class="button" href="/mesh"><Icon name="domains"/>"Mesh map"</a>
             </div>
         </div>
-        // Only choosing a focus or not rebuilds the page: other changes of the URL redraw the
-        // toolbar, and the drawing stays until the next one is ready (or, for a selection, is
-        // changed in place).
+        // Only choosing a focus or not rebuilds the page: other changes of the URL rewrite the
+        // toolbar's links in place, and the drawing stays until the next one is ready (or, for
+        // a selection, is changed in place).
         {move || {
             if !has_focus.get() {
                 view! { <FocusPicker initial=query.with(|q| q.get("q").unwrap_or_default())/> }.into_any()
             } else {
                 view! {
-                    {move || view! { <Toolbar url=url.get() find=find/> }}
+                    <Toolbar url=url find=find/>
                     <Transition fallback=|| view! { <Skeleton rows=6/> }>
                         {move || Suspend::new(async move {
                             match graph.await {
@@ -222,7 +223,7 @@ impl Next {
             match reply {
                 Ok(g) => {
                     self.failed.try_set(None);
-                    self.graph.try_set(Some(Arc::new(g)));
+                    self.graph.try_set(Some(g));
                 }
                 Err(e) => {
                     self.failed.try_set(Some(e));
@@ -318,45 +319,55 @@ pub fn kind_name(kind: &str) -> &'static str {
 }
 
 /// Depth steppers, scope, grouping, search in the graph: every control a link or a GET form.
+/// Built once per focus; a new URL rewrites the links and states in place (an expand changes
+/// the URL, and building the toolbar again was part of the click's work).
 #[component]
-fn Toolbar(url: ExplorerUrl, find: RwSignal<String>) -> impl IntoView {
-    let stepper = |label: &'static str, value: u32, set: fn(&mut ExplorerUrl, u32)| {
-        let less = url.with(|u| set(u, value.saturating_sub(1))).href();
-        let more = url.with(|u| set(u, (value + 1).min(25))).href();
+fn Toolbar(url: Memo<ExplorerUrl>, find: RwSignal<String>) -> impl IntoView {
+    let stepper = move |label: &'static str,
+                        value: fn(&ExplorerUrl) -> u32,
+                        set: fn(&mut ExplorerUrl, u32)| {
+        let now = move || url.with(value);
+        let less = move || url.with(|u| u.with(|u| set(u, value(u).saturating_sub(1))).href());
+        let more = move || url.with(|u| u.with(|u| set(u, (value(u) + 1).min(25))).href());
         view! {
             <div class="stepper-control" role="group" aria-label=label>
                 <span class="control-label">{label}</span>
-                <a class="icon-button" href=less aria-label=format!("{label}: fewer levels") class:disabled=value == 0>"−"</a>
-                <span class="stepper-value" data-testid=format!("depth-{}", label.to_lowercase())>{value}</span>
+                <a class="icon-button" href=less aria-label=format!("{label}: fewer levels") class:disabled=move || now() == 0>"−"</a>
+                <span class="stepper-value" data-testid=format!("depth-{}", label.to_lowercase())>{now}</span>
                 <a class="icon-button" href=more aria-label=format!("{label}: more levels")>"+"</a>
             </div>
         }
     };
-    let scope = url.scope().to_owned();
-    let group_href = url.with(|u| u.args.group = !u.args.group).href();
-    let impact = format!("/lineage/impact?node={}", encode(&url.args.focus));
-    let dot_href = format!(
-        "/api/v1/graph?focus={}&scope={}&upstream={}&downstream={}&format=dot",
-        encode(&url.args.focus),
-        url.scope(),
-        url.upstream(),
-        url.downstream()
-    );
-    let hidden = url.with(|u| u.find.clear()).pairs();
+    let group = move || url.with(|u| u.args.group);
+    let group_href = move || url.with(|u| u.with(|u| u.args.group = !u.args.group).href());
+    let impact = move || url.with(|u| format!("/lineage/impact?node={}", encode(&u.args.focus)));
+    let dot_href = move || {
+        url.with(|u| {
+            format!(
+                "/api/v1/graph?focus={}&scope={}&upstream={}&downstream={}&format=dot",
+                encode(&u.args.focus),
+                u.scope(),
+                u.upstream(),
+                u.downstream()
+            )
+        })
+    };
+    let hidden = move || url.with(|u| u.with(|u| u.find.clear()).pairs());
     view! {
         <div class="lineage-toolbar">
-            {stepper("Upstream", url.upstream(), |u, v| u.args.upstream = Some(v))}
-            {stepper("Downstream", url.downstream(), |u, v| u.args.downstream = Some(v))}
+            {stepper("Upstream", ExplorerUrl::upstream, |u, v| u.args.upstream = Some(v))}
+            {stepper("Downstream", ExplorerUrl::downstream, |u, v| u.args.downstream = Some(v))}
             <nav class="segmented" aria-label="What to show">
                 {SCOPES.iter().map(|(key, label, help)| {
-                    let href = url.with(|u| u.args.scope = (*key != "products").then(|| key.to_string())).href();
-                    let current = scope == *key;
-                    view! { <a href=href class:current=current aria-current=current.then_some("page") title=*help>{*label}</a> }
+                    let key: &'static str = key;
+                    let href = move || url.with(|u| u.with(|u| u.args.scope = (key != "products").then(|| key.to_string())).href());
+                    let current = move || url.with(|u| u.scope() == key);
+                    view! { <a href=href class:current=current aria-current=move || current().then_some("page") title=*help>{*label}</a> }
                 }).collect_view()}
             </nav>
-            <a class="toggle" href=group_href class:on=url.args.group role="switch" aria-checked=url.args.group.to_string()>"Lanes by domain"</a>
+            <a class="toggle" href=group_href class:on=group role="switch" aria-checked=move || group().to_string()>"Lanes by domain"</a>
             <form class="find-form" method="get" action="/lineage" role="search">
-                {hidden.into_iter().map(|(k, v)| view! { <input type="hidden" name=k value=v/> }).collect_view()}
+                {move || hidden().into_iter().map(|(k, v)| view! { <input type="hidden" name=k value=v/> }).collect_view()}
                 <Icon name="search"/>
                 <input type="search" name="find" placeholder="Find in graph" aria-label="Find in graph" data-testid="find-in-graph"
                     prop:value=move || find.get() on:input=move |ev| find.set(event_target_value(&ev))/>
@@ -385,6 +396,8 @@ fn Explorer(
         LinkKind::ShowAll => url.with_untracked(|u| u.show_all(&id).href()),
     });
     let count = move || graph.with(|g| g.nodes.iter().filter(|n| n.kind != "more").count());
+    // An expand seldom changes the domains shown: the legend is built again only when it does.
+    let legend = Memo::new(move |_| graph.with(|g| g.legend.clone()));
     let matches = move || {
         let f = find.get().trim().to_lowercase();
         if f.is_empty() {
@@ -410,7 +423,7 @@ fn Explorer(
             <div class="lineage-main">
                 <GraphCanvas graph=graph selected=selected find=find link=link/>
                 <ul class="legend" aria-label="Domains">
-                    {move || graph.with(|g| g.legend.iter().map(|l| view! {
+                    {move || legend.with(|legend| legend.iter().map(|l| view! {
                         <li style=format!("--domain:{}", l.color)><span class="dot" aria-hidden="true"></span>{l.name.clone()}</li>
                     }).collect_view())}
                 </ul>

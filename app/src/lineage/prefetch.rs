@@ -1,7 +1,10 @@
 //! The explorer's request starts at the click. Following a link first changes the URL, then the
 //! router matches it, the toolbar and side panel follow, and only then would the page's resource
 //! ask for the new drawing; started here, the request is already on its way while all of that
-//! happens, and the resource picks it up.
+//! happens, and the resource picks it up. The answer is shared, not copied: every taker gets the
+//! same `Arc` (a deep copy of a thousand-node picture cost milliseconds per expand).
+
+use std::sync::Arc;
 
 use views::LineageGraphView;
 
@@ -13,6 +16,7 @@ use crate::error::UiError;
 #[cfg(feature = "hydrate")]
 mod pending {
     use std::cell::RefCell;
+    use std::sync::Arc;
 
     use futures::future::{FutureExt, LocalBoxFuture, Shared};
     use views::LineageGraphView;
@@ -20,7 +24,7 @@ mod pending {
     use crate::api::lineage::ExploreArgs;
     use crate::error::UiError;
 
-    pub type Reply = Shared<LocalBoxFuture<'static, Result<LineageGraphView, UiError>>>;
+    pub type Reply = Shared<LocalBoxFuture<'static, Result<Arc<LineageGraphView>, UiError>>>;
 
     /// A request older than this is not used: the page asks again.
     const FRESH_MS: f64 = 5_000.0;
@@ -84,6 +88,7 @@ mod pending {
     /// router's work); then driven to the end by a task, whether or not the page takes it.
     fn send(args: ExploreArgs) -> Reply {
         let reply: Reply = crate::api::lineage::explore_lineage(args)
+            .map(|r| r.map(Arc::new))
             .boxed_local()
             .shared();
         let mut now = reply.clone();
@@ -119,12 +124,12 @@ pub fn start(href: &str) {
 
 /// The drawing for `args`: the request started at the click when it was for these, otherwise a
 /// new one.
-pub async fn explore(args: ExploreArgs) -> Result<LineageGraphView, UiError> {
+pub async fn explore(args: ExploreArgs) -> Result<Arc<LineageGraphView>, UiError> {
     // The browser has one thread; the resource still asks for a future it may send.
     #[cfg(feature = "hydrate")]
     {
         send_wrapper::SendWrapper::new(pending::take_or_ask(args)).await
     }
     #[cfg(not(feature = "hydrate"))]
-    explore_lineage(args).await
+    explore_lineage(args).await.map(Arc::new)
 }

@@ -166,6 +166,41 @@ impl From<&LineageGraphView> for CompactGraph {
     }
 }
 
+/// The string table while a compact graph is read back: a string is copied for every use but
+/// the last, which takes it.
+struct Table {
+    strings: Vec<String>,
+    uses: Vec<u32>,
+}
+
+impl Table {
+    fn new(strings: Vec<String>) -> Table {
+        let uses = vec![0; strings.len()];
+        Table { strings, uses }
+    }
+
+    fn count(&mut self, i: u32) {
+        if let Some(u) = self.uses.get_mut(i as usize) {
+            *u += 1;
+        }
+    }
+
+    fn get(&mut self, i: u32) -> Result<String, WireError> {
+        let (Some(s), Some(left)) = (
+            self.strings.get_mut(i as usize),
+            self.uses.get_mut(i as usize),
+        ) else {
+            return Err(WireError(format!("string {i} out of range")));
+        };
+        *left = left.saturating_sub(1);
+        Ok(if *left == 0 {
+            std::mem::take(s)
+        } else {
+            s.clone()
+        })
+    }
+}
+
 /// The reason a compact graph cannot be read back.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WireError(pub String);
@@ -212,13 +247,32 @@ impl CompactGraph {
         if self.edge_points.len() != 2 * points {
             return Err(WireError("edge points do not add up".into()));
         }
-        let strings = &self.strings;
-        let text = |i: u32| -> Result<String, WireError> {
-            strings
-                .get(i as usize)
-                .cloned()
-                .ok_or_else(|| WireError(format!("string {i} out of range")))
-        };
+        // Each string is copied for all but its last use, which takes it: ids, labels and links
+        // are used once, and a thousand-node picture has a few thousand of them.
+        let plain = [
+            &self.node_id,
+            &self.node_kind,
+            &self.node_label,
+            &self.edge_kind,
+        ];
+        let optional = [
+            &self.node_domain,
+            &self.node_team,
+            &self.node_status,
+            &self.node_subtype,
+            &self.node_href,
+            &self.node_more_of,
+            &self.edge_label,
+        ];
+        let mut table = Table::new(self.strings);
+        for &i in plain.iter().flat_map(|c| c.iter()) {
+            table.count(i);
+        }
+        for &i in optional.iter().flat_map(|c| c.iter()).filter(|&&i| i > 0) {
+            table.count(i - 1);
+        }
+        let table = std::cell::RefCell::new(table);
+        let text = |i: u32| table.borrow_mut().get(i);
         let opt = |i: u32| -> Result<Option<String>, WireError> {
             if i == 0 {
                 Ok(None)
