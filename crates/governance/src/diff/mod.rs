@@ -16,6 +16,8 @@ mod model;
 mod normalize;
 mod rules;
 
+pub use rules::iso_duration_seconds;
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 

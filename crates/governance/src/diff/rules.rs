@@ -879,7 +879,7 @@ pub(crate) fn freshness_seconds(value: &Value, unit: Option<&str>) -> Option<i64
 }
 
 /// `P1DT12H` and friends (years of 365 days, months of 30), rounded to whole seconds.
-pub(crate) fn iso_duration_seconds(s: &str) -> Option<i64> {
+pub fn iso_duration_seconds(s: &str) -> Option<i64> {
     const DATE: [(char, f64); 4] = [
         ('Y', 365.0 * 86400.0),
         ('M', 30.0 * 86400.0),

@@ -145,7 +145,7 @@ fn freshness_is_judged_in_seconds() {
         rules::freshness_seconds(&json!("P1DT12H"), None),
         Some(129_600)
     );
-    assert_eq!(rules::iso_duration_seconds("PT"), None);
+    assert_eq!(iso_duration_seconds("PT"), None);
 }
 
 #[test]

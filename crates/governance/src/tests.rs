@@ -1,0 +1,635 @@
+//! The engine, lifecycle, scope, waivers and every built-in kind on small fixtures.
+
+use std::collections::HashMap;
+
+use domain::{DataContractDoc, DataProductDoc, Severity};
+use pretty_assertions::assert_eq;
+use serde_json::json;
+
+use crate::engine::{Options, blocks, evaluate};
+use crate::kinds::{Context, Kind, Subject};
+use crate::policy::{Policy, State, Waiver, parse_day};
+use crate::scope::Scope;
+
+fn product() -> DataProductDoc {
+    serde_json::from_value(json!({
+        "apiVersion": "v1.1.0", "kind": "DataProduct", "id": "sales.orders", "name": "Orders",
+        "version": "1.0.0", "status": "active", "domain": "sales", "type": "sourceAligned",
+        "tags": ["finance"],
+        "description": {"purpose": "Every order placed in the web shop, one row per order line."},
+        "team": {"name": "sales-team"},
+        "support": [{"channel": "#sales-data"}],
+        "outputPorts": [{"name": "orders", "type": "table", "contractId": "sales.orders.v1"}]
+    }))
+    .expect("product fixture")
+}
+
+fn contract() -> DataContractDoc {
+    serde_json::from_value(json!({
+        "apiVersion": "v3.1.0", "kind": "DataContract", "id": "sales.orders.v1", "version": "1.0.0",
+        "status": "active",
+        "schema": [{"name": "orders", "properties": [
+            {"name": "order_id", "logicalType": "string", "description": "The order.", "classification": "internal",
+             "quality": [{"metric": "nullValues", "mustBe": 0}]},
+            {"name": "customer_email", "logicalType": "string", "classification": "internal"}
+        ]}],
+        "slaProperties": [{"property": "freshness", "value": 1, "unit": "d"}]
+    }))
+    .expect("contract fixture")
+}
+
+fn policy(id: &str, kind: Kind) -> Policy {
+    Policy {
+        id: id.to_owned(),
+        version: 1,
+        title: id.to_owned(),
+        rationale: String::from("because"),
+        severity: Severity::Error,
+        state: State::Enforced,
+        grace_until: None,
+        successor: None,
+        scope: Scope::default(),
+        owner: None,
+        kind,
+    }
+}
+
+fn cx() -> Context {
+    Context {
+        today: String::from("2026-12-04"),
+        known_domains: vec![String::from("sales")],
+        ..Context::default()
+    }
+}
+
+fn check(kind: Kind, p: &DataProductDoc, c: &[DataContractDoc], cx: &Context) -> Vec<String> {
+    kind.check(
+        Subject {
+            product: p,
+            contracts: c,
+        },
+        cx,
+    )
+    .into_iter()
+    .map(|v| format!("{} {}", v.document, v.path))
+    .collect()
+}
+
+fn run(policies: &[Policy], waivers: &[Waiver], options: Options) -> Vec<crate::Finding> {
+    let (p, c) = (product(), [contract()]);
+    evaluate(
+        Subject {
+            product: &p,
+            contracts: &c,
+        },
+        policies,
+        waivers,
+        &cx(),
+        options,
+    )
+}
+
+#[test]
+fn product_kinds() {
+    let (p, c, cx) = (product(), [contract()], cx());
+    let none: Vec<String> = Vec::new();
+    let id = |pattern: &str| Kind::IdPattern {
+        pattern: pattern.into(),
+    };
+    assert_eq!(check(id(r"^[a-z]+\.[a-z-]+$"), &p, &c, &cx), none);
+    assert_eq!(
+        check(id(r"^[a-z]+-[a-z]+$"), &p, &c, &cx),
+        vec!["product /id"]
+    );
+    assert_eq!(
+        check(
+            Kind::NamePattern {
+                pattern: "^[A-Z]".into()
+            },
+            &p,
+            &c,
+            &cx
+        ),
+        none
+    );
+    assert_eq!(
+        check(
+            Kind::RequiredField {
+                field: "/description/usage".into()
+            },
+            &p,
+            &c,
+            &cx
+        ),
+        vec!["product /description/usage"]
+    );
+    assert_eq!(
+        check(
+            Kind::RequiredField {
+                field: "/description/purpose".into()
+            },
+            &p,
+            &c,
+            &cx
+        ),
+        none
+    );
+    assert_eq!(
+        check(
+            Kind::MinLength {
+                field: "/description/purpose".into(),
+                min: 200
+            },
+            &p,
+            &c,
+            &cx
+        ),
+        vec!["product /description/purpose"]
+    );
+    assert_eq!(
+        check(
+            Kind::MinLength {
+                field: "/description/purpose".into(),
+                min: 20
+            },
+            &p,
+            &c,
+            &cx
+        ),
+        none
+    );
+    assert_eq!(
+        check(
+            Kind::Vocabulary {
+                field: "/type".into(),
+                allowed: vec!["aggregate".into()]
+            },
+            &p,
+            &c,
+            &cx
+        ),
+        vec!["product /type"]
+    );
+    assert_eq!(
+        check(
+            Kind::NumericBound {
+                field: "/name".into(),
+                min: Some(1.0),
+                max: None
+            },
+            &p,
+            &c,
+            &cx
+        ),
+        none,
+        "not a number: nothing to bound"
+    );
+    assert_eq!(
+        check(
+            Kind::TagsFromVocabulary {
+                allowed: vec!["pii".into()]
+            },
+            &p,
+            &c,
+            &cx
+        ),
+        vec!["product /tags/0"]
+    );
+    assert_eq!(check(Kind::DomainKnown, &p, &c, &cx), none);
+    let mut q = product();
+    q.domain = Some("nowhere".into());
+    q.team = None;
+    q.support.clear();
+    q.output_ports[0].contract_id = Some("missing".into());
+    assert_eq!(
+        check(Kind::DomainKnown, &q, &c, &cx),
+        vec!["product /domain"]
+    );
+    assert_eq!(
+        check(Kind::OwnerPresent, &q, &c, &cx),
+        vec!["product /team"]
+    );
+    assert_eq!(
+        check(Kind::SupportChannel, &q, &c, &cx),
+        vec!["product /support"]
+    );
+    assert_eq!(
+        check(Kind::OutputPortHasContract, &q, &c, &cx),
+        vec!["product /outputPorts/0/contractId"]
+    );
+    assert_eq!(check(Kind::OutputPortHasContract, &p, &c, &cx), none);
+    let known = Context {
+        known_contracts: vec!["missing".into()],
+        ..cx.clone()
+    };
+    assert_eq!(
+        check(Kind::OutputPortHasContract, &q, &[], &known),
+        none,
+        "a contract already in the registry resolves"
+    );
+    assert_eq!(check(Kind::SemverValid, &p, &c, &cx), none);
+    q.version = Some("v2".into());
+    assert_eq!(
+        check(Kind::SemverValid, &q, &c, &cx),
+        vec!["product /version"]
+    );
+}
+
+#[test]
+fn contract_kinds() {
+    let (p, c, cx) = (product(), [contract()], cx());
+    let doc = "contract:sales.orders.v1";
+    let none: Vec<String> = Vec::new();
+    assert_eq!(
+        check(
+            Kind::PropertyDescriptions { min_percent: 80.0 },
+            &p,
+            &c,
+            &cx
+        ),
+        vec![format!("{doc} /schema")]
+    );
+    assert_eq!(
+        check(
+            Kind::PropertyDescriptions { min_percent: 50.0 },
+            &p,
+            &c,
+            &cx
+        ),
+        none
+    );
+    assert_eq!(check(Kind::ClassificationVocabulary, &p, &c, &cx), none);
+    // PII by name: customer_email is only internal.
+    let pii = Kind::PiiClassified {
+        names: vec![
+            "e-?mail".into(),
+            "phone".into(),
+            "iban".into(),
+            "birth".into(),
+        ],
+    };
+    assert_eq!(
+        check(pii.clone(), &p, &c, &cx),
+        vec![format!("{doc} /schema/0/properties/1/classification")]
+    );
+    let mut fixed = contract();
+    fixed.schema[0].properties[1].classification = Some("restricted".into());
+    assert_eq!(check(pii.clone(), &p, &[fixed.clone()], &cx), none);
+    // …and by flag, whatever the name.
+    let mut flagged = contract();
+    flagged.schema[0].properties[0].set_pii(true);
+    assert_eq!(
+        check(Kind::PiiClassified { names: vec![] }, &p, &[flagged], &cx).len(),
+        1
+    );
+    let sla = |max| Kind::SlaDeclared {
+        property: "freshness".into(),
+        max_seconds: max,
+    };
+    assert_eq!(check(sla(None), &p, &c, &cx), none);
+    assert_eq!(check(sla(Some(86_400)), &p, &c, &cx), none);
+    assert_eq!(
+        check(sla(Some(6 * 3600)), &p, &c, &cx),
+        vec![format!("{doc} /slaProperties/0/value")]
+    );
+    assert_eq!(
+        check(
+            Kind::SlaDeclared {
+                property: "availability".into(),
+                max_seconds: None
+            },
+            &p,
+            &c,
+            &cx
+        ),
+        vec![format!("{doc} /slaProperties")]
+    );
+    assert_eq!(check(Kind::QualityRulesPresent, &p, &c, &cx), none);
+    let mut bare = contract();
+    bare.schema[0].properties[0].quality.clear();
+    assert_eq!(
+        check(Kind::QualityRulesPresent, &p, &[bare], &cx),
+        vec![format!("{doc} /schema")]
+    );
+    let mut draft = contract();
+    draft.status = Some("draft".into());
+    assert_eq!(
+        check(Kind::ContractStatusConsistent, &p, &[draft], &cx),
+        vec![format!("{doc} /status")]
+    );
+}
+
+#[test]
+fn kinds_that_compare_with_the_published_version() {
+    let (p, cx0) = (product(), cx());
+    let old = contract();
+    let mut new = contract();
+    new.schema[0].properties.pop(); // removing a property breaks consumers
+    let cx = Context {
+        previous_contracts: HashMap::from([(old.id.clone(), old.clone())]),
+        ..cx0.clone()
+    };
+    let doc = "contract:sales.orders.v1";
+    assert_eq!(
+        check(Kind::SemverMajorOnBreaking, &p, &[new.clone()], &cx),
+        vec![format!("{doc} /version")]
+    );
+    new.version = "2.0.0".into();
+    assert!(check(Kind::SemverMajorOnBreaking, &p, &[new], &cx).is_empty());
+    // A compatible change needs no major version.
+    let mut described = contract();
+    described.schema[0].properties[1].description = Some("Where receipts go.".into());
+    assert!(check(Kind::SemverMajorOnBreaking, &p, &[described], &cx).is_empty());
+    // Classification downgrade: internal → public.
+    let mut lowered = contract();
+    lowered.schema[0].properties[0].classification = Some("public".into());
+    assert_eq!(
+        check(Kind::NoClassificationDowngrade, &p, &[lowered], &cx),
+        vec![format!("{doc} /schema/0/properties/0/classification")]
+    );
+    // Without a published version there is nothing to compare.
+    assert!(check(Kind::NoClassificationDowngrade, &p, &[contract()], &cx0).is_empty());
+}
+
+#[test]
+fn lifecycle_kinds() {
+    let (c, cx0) = ([contract()], cx());
+    let mut p = product();
+    assert!(
+        check(Kind::DeprecationSuccessor, &p, &c, &cx0).is_empty(),
+        "only deprecated products"
+    );
+    p.status = Some("deprecated".into());
+    assert_eq!(check(Kind::DeprecationSuccessor, &p, &c, &cx0).len(), 2);
+    p.custom_properties = serde_json::from_value(json!([
+        {"property": "successor", "value": "sales.orders-v2"}, {"property": "sunsetDate", "value": "2027-03-31"}
+    ]))
+    .expect("props");
+    assert!(check(Kind::DeprecationSuccessor, &p, &c, &cx0).is_empty());
+    let cx = Context {
+        input_statuses: HashMap::from([
+            ("crm.customers".into(), "deprecated".into()),
+            ("ops.stock".into(), "active".into()),
+        ]),
+        ..cx0
+    };
+    assert_eq!(
+        check(Kind::NoDeprecatedInputs, &product(), &c, &cx),
+        vec!["product /inputPorts"]
+    );
+}
+
+#[test]
+fn grace_warns_with_the_day_it_starts_blocking_and_strict_treats_it_as_enforced() {
+    let mut p = policy(
+        "support",
+        Kind::TagsFromVocabulary {
+            allowed: vec!["gold".into()],
+        },
+    );
+    p.state = State::Grace;
+    p.grace_until = Some("2027-01-31".into());
+    let found = run(&[p.clone()], &[], Options::default());
+    assert_eq!(found.len(), 1);
+    let f = &found[0];
+    assert_eq!(
+        (f.severity, f.blocking, f.blocks_from.as_deref()),
+        (Severity::Warning, false, Some("2027-01-31"))
+    );
+    assert!(
+        f.message.contains("blocks from 2027-01-31"),
+        "{}",
+        f.message
+    );
+    assert_eq!(f.applied_because, vec!["all products"]);
+    let strict = run(
+        &[p.clone()],
+        &[],
+        Options {
+            strict: true,
+            ..Options::default()
+        },
+    );
+    assert!(blocks(&strict));
+    // Once the day has come, the grace is over.
+    p.grace_until = Some("2026-12-04".into());
+    assert!(blocks(&run(&[p], &[], Options::default())));
+}
+
+#[test]
+fn drafts_only_in_dry_runs_retired_never_deprecated_warns() {
+    let kind = Kind::TagsFromVocabulary {
+        allowed: vec!["gold".into()],
+    };
+    let mut p = policy("tags", kind);
+    p.state = State::Draft;
+    assert!(run(&[p.clone()], &[], Options::default()).is_empty());
+    assert!(blocks(&run(
+        &[p.clone()],
+        &[],
+        Options {
+            include_drafts: true,
+            ..Options::default()
+        }
+    )));
+    p.state = State::Retired;
+    assert!(
+        run(
+            &[p.clone()],
+            &[],
+            Options {
+                include_drafts: true,
+                ..Options::default()
+            }
+        )
+        .is_empty()
+    );
+    p.state = State::Deprecated;
+    p.successor = Some("tags-v2".into());
+    let found = run(&[p], &[], Options::default());
+    assert_eq!(
+        (found[0].severity, found[0].blocking),
+        (Severity::Warning, false)
+    );
+    assert!(found[0].message.contains("replaced by tags-v2"));
+}
+
+#[test]
+fn scope_decides_and_says_why() {
+    let kind = Kind::TagsFromVocabulary {
+        allowed: vec!["gold".into()],
+    };
+    let mut p = policy("tags", kind);
+    p.scope = Scope {
+        domains: vec!["sales".into()],
+        product_types: vec!["sourceAligned".into()],
+        ..Scope::default()
+    };
+    let found = run(&[p.clone()], &[], Options::default());
+    assert_eq!(
+        found[0].applied_because,
+        vec!["domain=sales", "type=sourceAligned"]
+    );
+    p.scope = Scope {
+        exclude_domains: vec!["sales".into()],
+        ..Scope::default()
+    };
+    assert!(run(&[p.clone()], &[], Options::default()).is_empty());
+    p.scope = Scope {
+        tags: vec!["pii".into()],
+        ..Scope::default()
+    };
+    assert!(run(&[p.clone()], &[], Options::default()).is_empty());
+    p.scope = Scope {
+        port_types: vec!["table".into()],
+        statuses: vec!["active".into()],
+        ..Scope::default()
+    };
+    assert_eq!(
+        run(&[p], &[], Options::default())[0].applied_because,
+        vec!["status=active", "port type=table"]
+    );
+}
+
+#[test]
+fn waivers_apply_when_approved_and_until_they_expire() {
+    let p = policy(
+        "tags",
+        Kind::TagsFromVocabulary {
+            allowed: vec!["gold".into()],
+        },
+    );
+    let mut w = Waiver {
+        id: "w1".into(),
+        policy: "tags".into(),
+        product: "sales.orders".into(),
+        reason: "migrating".into(),
+        requested_by: "alice".into(),
+        approved_by: None,
+        expires: "2026-12-31".into(),
+    };
+    assert!(
+        blocks(&run(
+            std::slice::from_ref(&p),
+            std::slice::from_ref(&w),
+            Options::default()
+        )),
+        "not approved yet"
+    );
+    w.approved_by = Some("platform".into());
+    let found = run(
+        std::slice::from_ref(&p),
+        std::slice::from_ref(&w),
+        Options::default(),
+    );
+    assert_eq!(
+        (found[0].blocking, found[0].waived_by.as_deref()),
+        (false, Some("w1"))
+    );
+    w.expires = "2026-12-03".into();
+    assert!(
+        blocks(&run(&[p], &[w], Options::default())),
+        "expired yesterday"
+    );
+}
+
+#[test]
+fn policies_read_and_write_as_documents() {
+    let doc = json!({
+        "id": "pii-classified", "version": 3, "title": "Personal data is protected",
+        "rationale": "GDPR", "severity": "error", "state": "grace", "graceUntil": "2027-01-31",
+        "scope": {"domains": ["sales"]},
+        "kind": "pii-classified", "parameters": {"names": ["email"]}
+    });
+    let p: Policy = serde_json::from_value(doc.clone()).expect("reads");
+    assert_eq!(
+        p.kind,
+        Kind::PiiClassified {
+            names: vec!["email".into()]
+        }
+    );
+    assert_eq!(serde_json::to_value(&p).expect("writes"), doc);
+    let bare: Policy = serde_json::from_value(json!({
+        "id": "owner", "version": 1, "title": "Owner", "rationale": "", "severity": "warning",
+        "state": "enforced", "kind": "owner-present"
+    }))
+    .expect("a kind without parameters");
+    assert_eq!(bare.kind, Kind::OwnerPresent);
+}
+
+#[test]
+fn bad_parameters_name_the_field() {
+    let bad = Kind::IdPattern {
+        pattern: "([a-z".into(),
+    }
+    .validate();
+    assert_eq!(bad.len(), 1);
+    assert_eq!(bad[0].0, "parameters.pattern");
+    assert_eq!(
+        Kind::RequiredField {
+            field: "description".into()
+        }
+        .validate()[0]
+            .0,
+        "parameters.field"
+    );
+    assert_eq!(
+        Kind::NumericBound {
+            field: "/x".into(),
+            min: Some(5.0),
+            max: Some(1.0)
+        }
+        .validate()[0]
+            .0,
+        "parameters.min"
+    );
+    assert!(
+        Kind::PiiClassified {
+            names: vec!["email".into()]
+        }
+        .validate()
+        .is_empty()
+    );
+    assert!(parse_day("2027-02-29").is_err());
+    assert!(parse_day("2028-02-29").is_ok());
+    assert!(parse_day("31.01.2027").is_err());
+}
+
+#[test]
+fn the_starter_pack_is_valid_and_mostly_in_grace() {
+    let pack = crate::starter::starter_pack("2027-01-03");
+    assert!(pack.len() >= 20, "about two dozen policies");
+    let mut ids: Vec<&str> = pack.iter().map(|p| p.id.as_str()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), pack.len(), "ids are unique");
+    for p in &pack {
+        assert_eq!(
+            p.kind.validate(),
+            Vec::<(String, String)>::new(),
+            "{}",
+            p.id
+        );
+        assert!(!p.rationale.is_empty(), "{} says why", p.id);
+    }
+    let in_grace = pack.iter().filter(|p| p.state == State::Grace).count();
+    assert!(
+        in_grace * 2 >= pack.len() - 2,
+        "most start in grace: {in_grace}"
+    );
+    // The example product passes the pack except where the fixture is deliberately incomplete.
+    let found = run(&pack, &[], Options::default());
+    let mut failing: Vec<&str> = found.iter().map(|f| f.policy.as_str()).collect();
+    failing.sort();
+    failing.dedup();
+    assert_eq!(
+        failing,
+        vec![
+            "availability-declared",
+            "description-usage",
+            "pii-classified",
+            "property-descriptions"
+        ]
+    );
+    assert!(!blocks(&found), "in grace, nothing blocks yet");
+}
