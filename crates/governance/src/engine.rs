@@ -38,6 +38,24 @@ pub fn facts(subject: Subject<'_>) -> Facts {
     }
 }
 
+/// The policies evaluated on the subject (lifecycle and scope allowing), with why each applies.
+pub fn applicable<'p>(
+    subject: Subject<'_>,
+    policies: &'p [Policy],
+    options: Options,
+) -> Vec<(&'p Policy, Vec<String>)> {
+    let facts = facts(subject);
+    policies
+        .iter()
+        .filter(|p| match p.state {
+            State::Retired => false,
+            State::Draft => options.include_drafts,
+            _ => true,
+        })
+        .filter_map(|p| p.scope.applies(&facts).map(|why| (p, why)))
+        .collect()
+}
+
 /// Evaluates every applicable policy on the subject. Findings come sorted: blocking first, then
 /// by policy and place.
 pub fn evaluate(
@@ -47,20 +65,8 @@ pub fn evaluate(
     cx: &Context,
     options: Options,
 ) -> Vec<Finding> {
-    let facts = facts(subject);
     let mut findings = Vec::new();
-    for policy in policies {
-        let considered = match policy.state {
-            State::Retired => false,
-            State::Draft => options.include_drafts,
-            _ => true,
-        };
-        if !considered {
-            continue;
-        }
-        let Some(why) = policy.scope.applies(&facts) else {
-            continue;
-        };
+    for (policy, why) in applicable(subject, policies, options) {
         let violations = policy.kind.check(subject, cx);
         if violations.is_empty() {
             continue;

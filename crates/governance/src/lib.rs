@@ -7,6 +7,8 @@
 //! - [`scope`]: whom a policy applies to, and why;
 //! - [`engine`]: (subject, policies, context) → findings, with grace, deprecation, strictness
 //!   and waivers applied;
+//! - [`report`]: the domain × policy compliance matrix, its CSV, and dry-run comparisons;
+//! - [`text`]: findings as the CLIs' plain text, GitHub annotations and JUnit XML;
 //! - [`starter`]: the starter pack a platform team switches on on day one;
 //! - [`diff`]: the difference between two versions of an ODCS contract, each change graded for a
 //!   perspective (consumer or producer) the way `datacontract breaking` (datacontract-cli 1.2.8)
@@ -16,8 +18,10 @@ pub mod diff;
 pub mod engine;
 pub mod kinds;
 pub mod policy;
+pub mod report;
 pub mod scope;
 pub mod starter;
+pub mod text;
 
 pub use diff::{Change, DiffEntry, DiffReport, Direction, Level, Perspective, diff_contracts};
 pub use engine::{Options, evaluate};

@@ -633,3 +633,221 @@ fn the_starter_pack_is_valid_and_mostly_in_grace() {
     );
     assert!(!blocks(&found), "in grace, nothing blocks yet");
 }
+
+#[test]
+fn a_refusal_reads_well_in_an_80_column_terminal_without_brackets() {
+    let mut p = policy(
+        "pii-classified",
+        Kind::PiiClassified {
+            names: vec!["e-?mail".into()],
+        },
+    );
+    p.title = "Personal data is confidential or restricted".into();
+    let mut found = run(&[p], &[], Options::default());
+    found[0]
+        .message
+        .push_str(" [see the GDPR register entry 42 for the legal basis of processing]");
+    let body = crate::text::refusal(
+        &found,
+        "http://127.0.0.1:3000/products/sales.orders/governance",
+    );
+    for line in body.lines() {
+        assert!(line.chars().count() < 80, "too wide: {line:?}");
+        assert!(
+            !line.contains('[') && !line.contains(']'),
+            "brackets: {line:?}"
+        );
+    }
+    assert!(
+        body.starts_with("Refused: 1 blocking governance finding, nothing was stored.\n"),
+        "{body}"
+    );
+    assert!(
+        body.contains("- pii-classified: 'customer_email' looks like personal data"),
+        "{body}"
+    );
+    assert!(
+        body.contains("fix: classify it confidential or restricted"),
+        "{body}"
+    );
+    assert!(body.contains("(see the GDPR register"), "{body}");
+    assert!(
+        body.trim_end()
+            .ends_with("/products/sales.orders/governance"),
+        "{body}"
+    );
+    // A word longer than a line is cut rather than overflowing.
+    let long = crate::text::wrap(&"x".repeat(200), 2);
+    assert!(long.iter().all(|l| l.chars().count() <= crate::text::WIDTH));
+    assert_eq!(long.concat().replace(' ', ""), "x".repeat(200));
+}
+
+#[test]
+fn github_and_junit_formats() {
+    let p = policy(
+        "tags",
+        Kind::TagsFromVocabulary {
+            allowed: vec!["gold".into()],
+        },
+    );
+    let found = run(&[p], &[], Options::default());
+    let gh = crate::text::github("products/orders.yaml", &found);
+    assert_eq!(
+        gh,
+        "::error file=products/orders.yaml,title=tags%3A tags::tag 'finance' is not in the vocabulary (product /tags/0). Fix: use one of gold\n"
+    );
+    let xml = crate::text::junit(&[("a&b.yaml".into(), found), ("clean.yaml".into(), vec![])]);
+    assert!(
+        xml.contains("<testsuite name=\"a&amp;b.yaml\" tests=\"1\" failures=\"1\">"),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(
+            "<failure message=\"tag &apos;finance&apos; is not in the vocabulary\" type=\"tags\">"
+        ),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<testcase name=\"all policies\" classname=\"clean.yaml\"/>"),
+        "{xml}"
+    );
+}
+
+/// Evaluates a product variant into a report row.
+fn evaluated(
+    id: &str,
+    domain: &str,
+    tags: &[&str],
+    policies: &[Policy],
+    waivers: &[Waiver],
+) -> crate::report::Evaluated {
+    let mut p = product();
+    p.id = id.into();
+    p.domain = Some(domain.into());
+    p.tags = tags.iter().map(|t| (*t).to_owned()).collect();
+    let c = [contract()];
+    let cx = Context {
+        known_domains: vec![domain.into()],
+        ..cx()
+    };
+    let subject = Subject {
+        product: &p,
+        contracts: &c,
+    };
+    crate::report::Evaluated {
+        product: id.into(),
+        domain: domain.into(),
+        team: "sales-team".into(),
+        applicable: crate::engine::applicable(subject, policies, Options::default())
+            .into_iter()
+            .map(|(p, _)| p.id.clone())
+            .collect(),
+        findings: evaluate(subject, policies, waivers, &cx, Options::default()),
+    }
+}
+
+#[test]
+fn the_matrix_counts_passing_waived_and_failing_per_cell_row_and_column() {
+    use crate::report::{GroupBy, matrix, matrix_csv};
+    let tags = policy(
+        "tags",
+        Kind::TagsFromVocabulary {
+            allowed: vec!["gold".into()],
+        },
+    );
+    let mut owner = policy("owner", Kind::OwnerPresent);
+    owner.scope = Scope {
+        domains: vec!["sales".into()],
+        ..Scope::default()
+    };
+    let policies = [tags, owner];
+    let waiver = Waiver {
+        id: "w".into(),
+        policy: "tags".into(),
+        product: "sales.b".into(),
+        reason: "r".into(),
+        requested_by: "alice".into(),
+        approved_by: Some("platform".into()),
+        expires: "2027-01-01".into(),
+    };
+    let rows = vec![
+        evaluated("sales.a", "sales", &["gold"], &policies, &[]),
+        evaluated(
+            "sales.b",
+            "sales",
+            &["bronze"],
+            &policies,
+            std::slice::from_ref(&waiver),
+        ),
+        evaluated("sales.c", "sales", &["bronze"], &policies, &[]),
+        evaluated("ops.d", "ops", &["bronze"], &policies, &[]),
+    ];
+    let ids = vec!["tags".to_owned(), "owner".to_owned()];
+    let m = matrix(&rows, &ids, GroupBy::Domain);
+    assert_eq!(m.rows, vec!["ops", "sales"]);
+    let sales_tags = &m.cells[1][0];
+    assert_eq!(
+        (
+            sales_tags.applicable,
+            sales_tags.passing,
+            sales_tags.waived,
+            sales_tags.failing
+        ),
+        (3, 1, 1, 1)
+    );
+    assert_eq!(sales_tags.failing_products, vec!["sales.c"]);
+    assert_eq!(m.cells[0][1].applicable, 0, "owner applies to sales only");
+    assert_eq!(m.row_totals[1].applicable, 6);
+    assert_eq!(m.column_totals[0].failing, 2);
+    assert_eq!((m.total.applicable, m.total.passing), (7, 4));
+    let csv = matrix_csv(&m, GroupBy::Domain);
+    assert!(
+        csv.starts_with("domain,policy,applicable,passing,waived,failing,compliance_percent\n")
+    );
+    assert!(csv.contains("\nsales,tags,3,1,1,1,33.3\n"), "{csv}");
+    assert!(csv.contains("\nops,owner,0,0,0,0,\n"), "{csv}");
+    assert!(csv.ends_with("*,*,7,4,1,2,57.1\n"), "{csv}");
+    assert_eq!(crate::report::csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+    assert_eq!(crate::report::csv_field("a,\"b\""), "\"a,\"\"b\"\"\"");
+}
+
+#[test]
+fn a_dry_run_lists_who_would_newly_fail_or_pass() {
+    use crate::report::{dry_run, dry_run_csv};
+    let current = policy(
+        "purpose",
+        Kind::MinLength {
+            field: "/description/purpose".into(),
+            min: 200,
+        },
+    );
+    let mut proposed = current.clone();
+    proposed.version = 2;
+    proposed.kind = Kind::MinLength {
+        field: "/description/purpose".into(),
+        min: 20,
+    };
+    proposed.scope = Scope {
+        domains: vec!["ops".into()],
+        ..Scope::default()
+    };
+    let before: Vec<_> = [("sales.a", "sales"), ("ops.b", "ops")]
+        .iter()
+        .map(|(id, d)| evaluated(id, d, &[], std::slice::from_ref(&current), &[]))
+        .collect();
+    // The proposed version is looser but narrower: sales.a leaves its scope, ops.b now passes.
+    let after: Vec<_> = [("sales.a", "sales"), ("ops.b", "ops")]
+        .iter()
+        .map(|(id, d)| evaluated(id, d, &[], std::slice::from_ref(&proposed), &[]))
+        .collect();
+    let d = dry_run("purpose", &before, &after);
+    assert!(d.newly_failing.is_empty());
+    let passing: Vec<&str> = d.newly_passing.iter().map(|c| c.product.as_str()).collect();
+    assert_eq!(passing, vec!["ops.b", "sales.a"]);
+    assert_eq!(d.per_domain.get("ops"), Some(&(0, 1)));
+    // And the other way round: tightening makes both fail, and their next publish would block.
+    let d = dry_run("purpose", &after, &before);
+    assert_eq!(d.newly_failing.len(), 2);
+    assert!(d.newly_failing.iter().all(|c| c.would_block));
+    assert!(dry_run_csv(&d).contains("newly failing,ops.b,ops,sales-team,true\n"));
+}
