@@ -7,6 +7,7 @@
 //! - [`scope`]: whom a policy applies to, and why;
 //! - [`engine`]: (subject, policies, context) → findings, with grace, deprecation, strictness
 //!   and waivers applied;
+//! - [`maturity`]: maturity levels gated by policy sets, and what is missing for the next;
 //! - [`report`]: the domain × policy compliance matrix, its CSV, and dry-run comparisons;
 //! - [`text`]: findings as the CLIs' plain text, GitHub annotations and JUnit XML;
 //! - [`starter`]: the starter pack a platform team switches on on day one;
@@ -17,6 +18,7 @@
 pub mod diff;
 pub mod engine;
 pub mod kinds;
+pub mod maturity;
 pub mod policy;
 pub mod report;
 pub mod scope;

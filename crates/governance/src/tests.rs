@@ -851,3 +851,47 @@ fn a_dry_run_lists_who_would_newly_fail_or_pass() {
     assert!(d.newly_failing.iter().all(|c| c.would_block));
     assert!(dry_run_csv(&d).contains("newly failing,ops.b,ops,sales-team,true\n"));
 }
+
+#[test]
+fn maturity_is_the_highest_level_met_with_what_the_next_one_misses() {
+    use crate::maturity::{default_levels, maturity};
+    let pack = crate::starter::starter_pack("2027-01-03");
+    let levels = default_levels();
+    // The example product lacks usage and descriptions: it is Registered, and Described needs both.
+    let row = evaluated("sales.orders", "sales", &["finance"], &pack, &[]);
+    let m = maturity(&levels, &row);
+    assert_eq!(
+        (m.name.as_str(), m.next.as_deref()),
+        ("Registered", Some("Described"))
+    );
+    assert_eq!(
+        m.missing,
+        vec!["description-usage", "property-descriptions"]
+    );
+    // Waivers count as met, and are listed.
+    let waive = |policy: &str| Waiver {
+        id: format!("w-{policy}"),
+        policy: policy.into(),
+        product: "sales.orders".into(),
+        reason: "r".into(),
+        requested_by: "alice".into(),
+        approved_by: Some("platform".into()),
+        expires: "2027-06-30".into(),
+    };
+    let waivers: Vec<Waiver> = [
+        "description-usage",
+        "property-descriptions",
+        "pii-classified",
+        "availability-declared",
+    ]
+    .iter()
+    .map(|p| waive(p))
+    .collect();
+    let row = evaluated("sales.orders", "sales", &["finance"], &pack, &waivers);
+    let m = maturity(&levels, &row);
+    assert_eq!(
+        (m.name.as_str(), m.next, m.missing.len()),
+        ("Trusted", None, 0)
+    );
+    assert_eq!(m.waived.len(), 4);
+}
