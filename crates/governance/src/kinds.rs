@@ -83,6 +83,8 @@ pub enum Kind {
     /// Contracts' status is consistent with the product's (an active product publishes no draft
     /// or retired contract).
     ContractStatusConsistent,
+    /// Policy as code: a Rego module declaring `violations` (see [`crate::rego`]).
+    Rego { source: String },
 }
 
 /// What lies around a subject: the registry and the previous versions.
@@ -97,6 +99,9 @@ pub struct Context {
     pub previous_contracts: HashMap<String, DataContractDoc>,
     /// Status of each product the subject reads from, by product id.
     pub input_statuses: HashMap<String, String>,
+    /// Further facts handed to Rego policies as top-level input fields (the team, consumers,
+    /// latest quality results…).
+    pub facts: serde_json::Map<String, Value>,
 }
 
 /// A product and its contracts, as submitted.
@@ -131,6 +136,7 @@ impl Kind {
             Kind::DeprecationSuccessor => "deprecation-successor",
             Kind::NoDeprecatedInputs => "no-deprecated-inputs",
             Kind::ContractStatusConsistent => "contract-status-consistent",
+            Kind::Rego { .. } => "rego",
         }
     }
 
@@ -152,6 +158,12 @@ impl Kind {
     /// Checks the parameters: every problem, each naming its parameter.
     pub fn validate(&self) -> Vec<(String, String)> {
         let mut problems = Vec::new();
+        #[cfg(feature = "rego")]
+        if let Kind::Rego { source } = self
+            && let Err(e) = crate::rego::validate(source)
+        {
+            problems.push((String::from("parameters.source"), e));
+        }
         let mut regex = |name: &str, pattern: &str| {
             if let Err(e) = regex::Regex::new(pattern) {
                 problems.push((
@@ -716,6 +728,13 @@ impl Kind {
                     }
                 }
             }
+            #[cfg(feature = "rego")]
+            Kind::Rego { source } => out.extend(crate::rego::check(source, s, cx)),
+            #[cfg(not(feature = "rego"))]
+            Kind::Rego { .. } => out.push(Violation::product(
+                "",
+                "this build of Meshwork cannot evaluate Rego policies (built without the rego feature)",
+            )),
         }
         out
     }

@@ -8,6 +8,7 @@
 //! - [`engine`]: (subject, policies, context) → findings, with grace, deprecation, strictness
 //!   and waivers applied;
 //! - [`maturity`]: maturity levels gated by policy sets, and what is missing for the next;
+//! - `rego` (feature `rego`, on by default): policy as code, OPA Rego evaluated with regorus;
 //! - [`report`]: the domain × policy compliance matrix, its CSV, and dry-run comparisons;
 //! - [`text`]: findings as the CLIs' plain text, GitHub annotations and JUnit XML;
 //! - [`starter`]: the starter pack a platform team switches on on day one;
@@ -20,6 +21,8 @@ pub mod engine;
 pub mod kinds;
 pub mod maturity;
 pub mod policy;
+#[cfg(feature = "rego")]
+pub mod rego;
 pub mod report;
 pub mod scope;
 pub mod starter;

@@ -895,3 +895,163 @@ fn maturity_is_the_highest_level_met_with_what_the_next_one_misses() {
     );
     assert_eq!(m.waived.len(), 4);
 }
+
+#[cfg(feature = "rego")]
+mod rego {
+    use pretty_assertions::assert_eq;
+
+    use super::{Context, HashMap, Kind, Subject, contract, cx, json, product};
+
+    const PII: &str = r#"
+package meshwork.pii_by_tag
+
+import rego.v1
+
+# Properties tagged "sensitive" must be restricted.
+violations contains v if {
+    some c in input.contracts
+    some o in c.schema
+    some i, p in o.properties
+    "sensitive" in p.tags
+    p.classification != "restricted"
+    v := {
+        "document": sprintf("contract:%s", [c.id]),
+        "path": sprintf("/schema/0/properties/%d/classification", [i]),
+        "message": sprintf("'%s' is tagged sensitive but classified %s", [p.name, p.classification]),
+        "fix": "classify it restricted",
+    }
+}
+"#;
+
+    #[test]
+    fn a_rego_policy_reports_what_it_finds_with_places_and_fixes() {
+        let kind = Kind::Rego { source: PII.into() };
+        assert!(kind.validate().is_empty(), "{:?}", kind.validate());
+        let (p, cx) = (product(), cx());
+        assert!(
+            kind.check(
+                Subject {
+                    product: &p,
+                    contracts: &[contract()]
+                },
+                &cx
+            )
+            .is_empty()
+        );
+        let mut c = contract();
+        c.schema[0].properties[1].tags = vec!["sensitive".into()];
+        let found = kind.check(
+            Subject {
+                product: &p,
+                contracts: &[c],
+            },
+            &cx,
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].document, "contract:sales.orders.v1");
+        assert_eq!(found[0].path, "/schema/0/properties/1/classification");
+        assert_eq!(
+            found[0].message,
+            "'customer_email' is tagged sensitive but classified internal"
+        );
+        assert_eq!(found[0].fix.as_deref(), Some("classify it restricted"));
+    }
+
+    #[test]
+    fn the_input_document_carries_the_diff_and_the_facts() {
+        let old = contract();
+        let mut new = contract();
+        new.schema[0].properties.pop();
+        let mut cx = Context {
+            previous_contracts: HashMap::from([(old.id.clone(), old)]),
+            ..cx()
+        };
+        cx.facts
+            .insert("team".into(), json!({"id": "sales-team", "members": 4}));
+        let policy = r#"
+package breaking
+import rego.v1
+violations contains msg if {
+    some id, d in input.diff
+    d.breaking
+    input.team.members > 3
+    msg := sprintf("%s breaks consumers on %s", [id, input.now])
+}
+"#;
+        let p = product();
+        let found = Kind::Rego {
+            source: policy.into(),
+        }
+        .check(
+            Subject {
+                product: &p,
+                contracts: &[new],
+            },
+            &cx,
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].message,
+            "sales.orders.v1 breaks consumers on 2026-12-04"
+        );
+        assert_eq!(found[0].document, "product");
+    }
+
+    #[test]
+    fn bad_rego_is_refused_naming_the_source() {
+        let broken = Kind::Rego {
+            source: "package x\nviolations contains v if {".into(),
+        }
+        .validate();
+        assert_eq!(broken.len(), 1);
+        assert_eq!(broken[0].0, "parameters.source");
+        let no_rule = Kind::Rego {
+            source: "package x\nimport rego.v1\nallow := true\n".into(),
+        }
+        .validate();
+        assert!(
+            no_rule[0].1.contains("declares no rule 'violations'"),
+            "{no_rule:?}"
+        );
+    }
+
+    #[test]
+    fn a_runaway_policy_becomes_a_finding_within_the_time_limit() {
+        let runaway = r#"
+package slow
+import rego.v1
+violations contains "never" if {
+    some i in numbers.range(1, 5000)
+    some j in numbers.range(1, 5000)
+    i + j < 0
+}
+"#;
+        let p = product();
+        let started = std::time::Instant::now();
+        let found = Kind::Rego {
+            source: runaway.into(),
+        }
+        .check(
+            Subject {
+                product: &p,
+                contracts: &[contract()],
+            },
+            &cx(),
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0]
+                .message
+                .starts_with("the Rego policy could not be evaluated"),
+            "{}",
+            found[0].message
+        );
+        assert!(
+            found[0].message.contains("exceeded time limit"),
+            "{}",
+            found[0].message
+        );
+        // Bounded: the limit is 250 ms; the assertion only guards against a hang (minutes).
+        assert!(started.elapsed() < std::time::Duration::from_secs(60));
+    }
+}
