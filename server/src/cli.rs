@@ -1,5 +1,5 @@
 //! The command-line interface: `serve`, `migrate`, `demo`, `token create`, `user create`,
-//! `export` and `import`. Each subcommand calls the same use cases as the HTTP API.
+//! `export`, `import`, `diff` and `policy`. Each subcommand calls the same use cases as the HTTP API.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -70,6 +70,27 @@ pub enum Command {
         /// Declared input ports per product, on average.
         #[arg(long, default_value_t = 2.0)]
         inputs: f64,
+    },
+    /// Compare two versions of a data contract, as `datacontract breaking` does: exit 1 when
+    /// the change is breaking for the perspective, 0 when not, 2 when an input cannot be read.
+    Diff {
+        /// The older contract (YAML or JSON).
+        old: PathBuf,
+        /// The newer contract.
+        new: PathBuf,
+        #[arg(long, value_enum, default_value = "consumer")]
+        perspective: crate::cli_governance::PerspectiveArg,
+        #[arg(long, value_enum, default_value = "text")]
+        format: crate::cli_governance::DiffFormat,
+    },
+    /// Check ODPS / ODCS files against the organisation's policies (a server's, or an exported
+    /// bundle offline): exit 0 when nothing blocks, 1 when a publication would be refused, 2 for
+    /// a usage error or an unreadable or invalid file.
+    Check(crate::cli_governance::CheckArgs),
+    /// Manage governance policies (as a platform admin, on the database).
+    Policy {
+        #[command(subcommand)]
+        command: crate::cli_governance::PolicyCommand,
     },
     /// Lay out a graph file (DOT: `a -> b;` edges, `a [width=…, height=…];` nodes, sizes in
     /// inches) with Meshwork's layered layout, and print node positions like `dot -Tplain`.
@@ -146,6 +167,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         },
         Some(Command::Serve(args)) => serve(args).await,
         Some(Command::Layout { file }) => layout(&file),
+        Some(Command::Diff {
+            old,
+            new,
+            perspective,
+            format,
+        }) => {
+            let code = crate::cli_governance::diff(&old, &new, perspective, format);
+            use std::io::Write as _;
+            let _ = std::io::stdout().flush();
+            std::process::exit(code)
+        }
+        Some(Command::Check(args)) => {
+            let code = crate::cli_governance::check(args).await;
+            use std::io::Write as _;
+            let _ = std::io::stdout().flush();
+            std::process::exit(code)
+        }
+        Some(Command::Policy { command }) => {
+            let wb = open(command.database()).await?;
+            crate::cli_governance::policy(&wb, command).await
+        }
         Some(Command::Synth {
             database,
             products,
@@ -378,6 +420,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .start_lineage()
         .await
         .map_err(|e| anyhow::anyhow!("loading the lineage graph: {e}"))?;
+    workbench.start_governance_schedule();
     let state = AppState::new(
         workbench,
         leptos_options(args.addr),

@@ -10,7 +10,7 @@ use axum::{Extension, Json};
 use domain::DocumentFormat;
 use store::Expect;
 use views::ErrorBody;
-use workbench::{Actor, DocSelector, Mode, Submission};
+use workbench::{Actor, DocSelector, Mode, Submission, WorkbenchError};
 
 use crate::api::documents::{document_response, negotiate};
 use crate::error::{ApiResult, HttpError};
@@ -32,6 +32,41 @@ fn same_id(path: &str, doc: &workbench::SourceDoc) -> Result<(), HttpError> {
     }
 }
 
+/// A publication refused by policies, for the two CLIs: they print the body of any answer that
+/// is not 200 as it is (`dataproduct` through a markup renderer that drops anything in square
+/// brackets and wraps at 80 columns), so unless JSON is asked for, the answer is a short plain
+/// text: one line per blocking finding, its fix, and where to read more. Everything else stays
+/// the JSON error.
+fn refusal(e: WorkbenchError, headers: &HeaderMap) -> Response {
+    let wants_json = headers
+        .get(http::header::ACCEPT)
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(|a| a.contains("json") || a.contains("yaml"));
+    match e {
+        WorkbenchError::Invalid {
+            policy_findings, ..
+        } if !policy_findings.is_empty() && !wants_json => {
+            let host = headers
+                .get(http::header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("localhost");
+            let first = policy_findings
+                .iter()
+                .find(|f| f.blocking)
+                .map(|f| f.policy.clone())
+                .unwrap_or_default();
+            let details = format!("http://{host}/api/v1/governance/policies/{first}");
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                [(http::header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                workbench::refusal_text(&policy_findings, &details),
+            )
+                .into_response()
+        }
+        other => HttpError::from(other).into_response(),
+    }
+}
+
 /// `GET` answers JSON unless YAML is asked for, as the Entropy Data API does.
 fn format(headers: &HeaderMap) -> Result<DocumentFormat, HttpError> {
     Ok(negotiate(headers, None)?.unwrap_or(DocumentFormat::Json))
@@ -46,10 +81,11 @@ pub async fn put_contract(
     State(s): State<AppState>,
     Extension(actor): Extension<Actor>,
     Path(id): Path<String>,
+    headers: HeaderMap,
     DocumentBody(doc): DocumentBody,
 ) -> ApiResult<Response> {
     same_id(&id, &doc)?;
-    let result = s
+    let result = match s
         .workbench
         .publish(
             &actor,
@@ -61,7 +97,11 @@ pub async fn put_contract(
                 team: None,
             },
         )
-        .await?;
+        .await
+    {
+        Ok(r) => r,
+        Err(e) => return Ok(refusal(e, &headers)),
+    };
     Ok((StatusCode::OK, Json(result)).into_response())
 }
 
@@ -95,7 +135,7 @@ pub async fn put_product(
     DocumentBody(doc): DocumentBody,
 ) -> ApiResult<Response> {
     same_id(&id, &doc)?;
-    let result = s
+    let result = match s
         .workbench
         .publish(
             &actor,
@@ -107,7 +147,11 @@ pub async fn put_product(
                 team: None,
             },
         )
-        .await?;
+        .await
+    {
+        Ok(r) => r,
+        Err(e) => return Ok(refusal(e, &headers)),
+    };
     let mut response = (StatusCode::OK, Json(result)).into_response();
     // The CLIs print this header, so people can click through to the product page.
     if let Some(host) = headers

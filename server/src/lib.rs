@@ -8,6 +8,7 @@ pub mod api;
 pub mod auth;
 pub mod cache;
 pub mod cli;
+pub mod cli_governance;
 pub mod compat;
 pub mod config;
 pub mod csp;

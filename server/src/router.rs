@@ -15,7 +15,9 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::api::{audit, contracts, directory, drafts, health, lineage, products, session, tokens};
+use crate::api::{
+    audit, contracts, directory, drafts, governance, health, lineage, products, session, tokens,
+};
 use crate::error::{HttpError, api_not_found, method_not_allowed};
 use crate::extract::BODY_LIMIT;
 use crate::state::AppState;
@@ -95,6 +97,43 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/api/v1/drafts/{id}",
             get(drafts::get).put(drafts::save).delete(drafts::delete),
+        )
+        .route(
+            "/api/v1/governance/policies",
+            get(governance::list_policies).post(governance::create_policy),
+        )
+        .route(
+            "/api/v1/governance/policies/{id}",
+            get(governance::get_policy)
+                .put(governance::update_policy)
+                .delete(governance::delete_policy),
+        )
+        .route(
+            "/api/v1/governance/policies/{id}/dry-run",
+            post(governance::dry_run),
+        )
+        .route(
+            "/api/v1/governance/waivers",
+            get(governance::list_waivers).post(governance::request_waiver),
+        )
+        .route(
+            "/api/v1/governance/waivers/{id}/decision",
+            post(governance::decide_waiver),
+        )
+        .route("/api/v1/governance/evaluate", post(governance::evaluate))
+        .route("/api/v1/governance/bundle", get(governance::bundle))
+        .route(
+            "/api/v1/governance/runs",
+            get(governance::runs).post(governance::run_now),
+        )
+        .route("/api/v1/governance/report", get(governance::report))
+        .route(
+            "/api/v1/products/{id}/governance",
+            get(governance::product_state),
+        )
+        .route(
+            "/api/v1/contracts/{id}/diff",
+            get(governance::contract_diff),
         )
         .route("/api/v1/audit", get(audit::recent))
         .route(

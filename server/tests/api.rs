@@ -2,6 +2,8 @@
 //! bad-input path, optimistic concurrency, the compatibility API and the OpenAPI document. Each
 //! test gets a fresh database (SQLite, or PostgreSQL with `MESHWORK_TEST_DB=postgres`).
 
+#[path = "api/governance.rs"]
+mod governance;
 #[path = "api/injection.rs"]
 mod injection;
 #[path = "api/lineage.rs"]

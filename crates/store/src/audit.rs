@@ -39,6 +39,13 @@ fn record(row: &AnyRow) -> Result<AuditRecord, sqlx::Error> {
 const COLUMNS: &str = "id, at, actor, action, subject_kind, subject_id, summary, diff";
 
 impl Store {
+    /// Records an event that goes with no other write (a dry-run, an export).
+    pub async fn record_audit(&self, event: &NewAudit) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        insert(&mut tx, event).await?;
+        self.commit(tx, &[]).await
+    }
+
     /// The newest audit events about one subject (a product, a team, ...), newest first.
     pub async fn audit_for(
         &self,

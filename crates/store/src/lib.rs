@@ -13,6 +13,7 @@ mod dialect;
 mod directory;
 mod drafts;
 mod error;
+mod governance;
 mod health;
 pub mod lineage;
 mod products;
@@ -33,6 +34,9 @@ pub use changes::{Change, FeedItem};
 pub use dialect::Dialect;
 pub use directory::{DomainFields, NewUser, TeamFields};
 pub use error::StoreError;
+pub use governance::{
+    DailyRow, EvaluationRun, EvaluationWrite, FailingSince, PolicyRow, ResultRow, WaiverRecord,
+};
 pub use products::{Consumer, OfferedPort};
 pub use records::*;
 pub use security::NewToken;

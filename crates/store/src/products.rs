@@ -179,6 +179,18 @@ impl Store {
         Ok(rows.iter().map(product_row).collect::<Result<_, _>>()?)
     }
 
+    /// Every product's id, domain, team and current document (the governance run reads the
+    /// whole registry at once).
+    pub async fn product_documents(&self) -> Result<Vec<(String, String, String, String)>> {
+        let rows = sqlx::query("SELECT id, domain_id, team_id, document FROM products ORDER BY id")
+            .fetch_all(&self.db()?)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StoreError::from)
+    }
+
     /// Whether a product id is taken (for the wizard's live check).
     pub async fn product_exists(&self, id: &str) -> Result<bool> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM products WHERE id = $1")

@@ -13,6 +13,10 @@ crate::view! {
         pub message: String,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         pub findings: Vec<Finding>,
+        /// When policies refuse a write: what each found (the same findings are in `findings`,
+        /// as rule `policy:<id>`, for clients that only read those).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub policy_findings: Vec<crate::PolicyFinding>,
         /// On a conflict: the revision the caller should re-read and merge with.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub current_revision: Option<i64>,
@@ -32,6 +36,7 @@ impl ApiError {
             code: code.to_owned(),
             message: message.into(),
             findings: Vec::new(),
+            policy_findings: Vec::new(),
             current_revision: None,
         }
     }

@@ -4,6 +4,7 @@
 
 mod directory;
 mod error;
+mod governance;
 mod lineage;
 pub mod marquez;
 mod product;
@@ -13,6 +14,7 @@ mod wizard;
 
 pub use directory::*;
 pub use error::*;
+pub use governance::*;
 pub use lineage::*;
 pub use product::*;
 pub use search::*;

@@ -215,6 +215,9 @@ crate::view! {
         /// True when the documents equal what was already stored and nothing was written.
         pub unchanged: bool,
         pub findings: Vec<Finding>,
+        /// What the organisation's policies found (warnings, grace periods, waived findings).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub policy_findings: Vec<crate::PolicyFinding>,
     }
 }
 

@@ -171,4 +171,28 @@ impl Actor {
             )))
         }
     }
+
+    /// May decide (approve or reject) a waiver: a platform admin or the policy's owner (a user
+    /// name, or a team this actor owns), and never the person who asked for it.
+    pub fn require_waiver_decider(
+        &self,
+        policy_owner: Option<&str>,
+        requester: &str,
+    ) -> Result<()> {
+        self.require_signed_in()?;
+        if self.name() == requester {
+            return Err(WorkbenchError::forbidden(
+                "a waiver cannot be decided by the person who requested it; ask a platform admin or the policy's owner",
+            ));
+        }
+        let owns_policy = policy_owner
+            .is_some_and(|o| self.user().is_some_and(|u| u.username == o) || self.owns_team(o));
+        if self.is_admin() || owns_policy {
+            Ok(())
+        } else {
+            Err(WorkbenchError::forbidden(
+                "only platform admins or the policy's owner may decide waivers",
+            ))
+        }
+    }
 }

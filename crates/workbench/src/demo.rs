@@ -680,6 +680,7 @@ impl Workbench {
             }
         }
         self.load_demo_lineage(&actor).await?;
+        self.load_demo_governance(&actor).await?;
         if self.store.setting("anonymous_read").await?.is_none() {
             self.store
                 .set_setting(

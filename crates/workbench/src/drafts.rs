@@ -216,6 +216,7 @@ impl Workbench {
             contracts: Vec::new(),
             unchanged: false,
             findings: Vec::new(),
+            policy_findings: Vec::new(),
         })
     }
 }

@@ -20,6 +20,8 @@ pub enum WorkbenchError {
     Invalid {
         message: String,
         findings: Vec<Finding>,
+        /// When policies refused the write: their findings in full (also in `findings`).
+        policy_findings: Vec<views::PolicyFinding>,
     },
     #[error("{message}")]
     Conflict {
@@ -41,7 +43,30 @@ impl WorkbenchError {
             1 => String::from("the document has 1 problem to fix; see findings"),
             n => format!("the documents have {n} problems to fix; see findings"),
         };
-        WorkbenchError::Invalid { message, findings }
+        WorkbenchError::Invalid {
+            message,
+            findings,
+            policy_findings: Vec::new(),
+        }
+    }
+
+    /// Refused by policies: each blocking finding also as a plain finding (rule
+    /// `policy:<id>`), so that every client that shows findings shows these.
+    pub fn refused(
+        mut findings: Vec<Finding>,
+        policy_findings: Vec<views::PolicyFinding>,
+    ) -> WorkbenchError {
+        let blocking = policy_findings.iter().filter(|f| f.blocking).count();
+        findings.extend(policy_findings.iter().map(crate::governance::as_finding));
+        let message = match blocking {
+            1 => String::from("refused by 1 policy finding; see policy_findings"),
+            n => format!("refused by {n} policy findings; see policy_findings"),
+        };
+        WorkbenchError::Invalid {
+            message,
+            findings,
+            policy_findings,
+        }
     }
 
     pub fn forbidden(message: impl Into<String>) -> WorkbenchError {
@@ -102,8 +127,13 @@ impl From<WorkbenchError> for ApiError {
             WorkbenchError::Forbidden(_) => ApiError::new("forbidden", message),
             WorkbenchError::NotFound(_) => ApiError::new("not_found", message),
             WorkbenchError::BadRequest(_) => ApiError::new("bad_request", message),
-            WorkbenchError::Invalid { findings, .. } => ApiError {
+            WorkbenchError::Invalid {
                 findings,
+                policy_findings,
+                ..
+            } => ApiError {
+                findings,
+                policy_findings,
                 ..ApiError::new("invalid", message)
             },
             WorkbenchError::Conflict {

@@ -8,10 +8,12 @@ mod actor;
 mod auth;
 mod catalog;
 pub mod demo;
+mod demo_governance;
 mod demo_lineage;
 mod directory;
 mod drafts;
 mod error;
+mod governance;
 mod graph;
 pub mod markdown;
 mod publish;
@@ -23,6 +25,10 @@ pub use actor::{Actor, Principal};
 pub use auth::{SESSION_DAYS, TOKEN_PREFIX, hash_password};
 pub use catalog::DocSelector;
 pub use error::{Result, WorkbenchError};
+pub use governance::{
+    Bundle, PolicyEvent, Report, TrendPoint, check_offline, dry_run_csv, github_annotations,
+    group_by, junit_report, matrix_csv, perspective, refusal_text,
+};
 pub use graph::{ExploreQuery, ImpactFormat, Received};
 pub use publish::{Mode, SourceDoc, Submission};
 pub use reads::MAX_AGE as READ_CACHE_MAX_AGE;

@@ -227,6 +227,29 @@ impl Workbench {
         if has_errors(&findings) {
             return Err(WorkbenchError::invalid(findings));
         }
+
+        // The organisation's policies, on the documents as they would be stored.
+        let submitted: Vec<DataContractDoc> = contracts.iter().map(|c| c.doc.clone()).collect();
+        let outcomes = self
+            .evaluate_submission(
+                product
+                    .as_ref()
+                    .map(|p| (&p.doc, product_team.as_deref().unwrap_or_default())),
+                &submitted,
+                governance::Options::default(),
+            )
+            .await?;
+        let mut policy_findings: Vec<views::PolicyFinding> = Vec::new();
+        for f in outcomes.iter().flat_map(|o| o.findings.iter().cloned()) {
+            let v = crate::governance::view(f);
+            if !policy_findings.contains(&v) {
+                policy_findings.push(v);
+            }
+        }
+        if policy_findings.iter().any(|f| f.blocking) {
+            return Err(WorkbenchError::refused(findings, policy_findings));
+        }
+        findings.extend(policy_findings.iter().map(crate::governance::as_finding));
         if dry {
             return Ok(PublishResult {
                 product_id: None,
@@ -235,6 +258,7 @@ impl Workbench {
                 contracts: Vec::new(),
                 unchanged: true,
                 findings,
+                policy_findings,
             });
         }
 
@@ -247,6 +271,7 @@ impl Workbench {
             contracts: Vec::new(),
             unchanged: true,
             findings: findings.clone(),
+            policy_findings,
         };
         for c in &contracts {
             let existing = self.store.get_contract(&c.doc.id).await?;
@@ -371,6 +396,7 @@ impl Workbench {
         result.unchanged = false;
         let published = self.store.publish(&publication).await?;
         self.after_publication(&published.touched).await;
+        self.record_standings(&outcomes).await;
         for (id, revision) in published.contracts {
             result.contracts.push(ContractRevision { id, revision });
         }
@@ -650,7 +676,7 @@ fn same_json(stored: &str, value: &Value) -> bool {
 }
 
 /// A unified diff of two documents rendered as YAML, for the audit trail.
-fn diff(old_json: &str, new: &Value) -> String {
+pub(crate) fn diff(old_json: &str, new: &Value) -> String {
     let old = serde_json::from_str::<Value>(old_json)
         .map(|v| domain::to_yaml(&v))
         .unwrap_or_default();

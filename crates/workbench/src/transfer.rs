@@ -27,6 +27,8 @@ pub struct ImportReport {
     pub products_written: usize,
     pub contracts_written: usize,
     pub unchanged: usize,
+    pub policies_written: usize,
+    pub waivers_written: usize,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -37,6 +39,18 @@ struct Index {
     teams: Vec<IndexTeam>,
     products: Vec<IndexDocument>,
     contracts: Vec<IndexDocument>,
+    /// The policies (every version) and waivers, when there are any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    governance: Option<String>,
+}
+
+/// `governance.yaml` of an export.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+struct GovernanceFile {
+    /// Every version of every policy, oldest first.
+    policies: Vec<serde_json::Value>,
+    #[serde(default)]
+    waivers: Vec<store::WaiverRecord>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -167,6 +181,26 @@ impl Workbench {
                 file,
                 team: Some(row.team_id),
             });
+        }
+        let history = self.store.policy_history().await?;
+        let waivers = self.store.waivers().await?;
+        if !history.is_empty() || !waivers.is_empty() {
+            let mut versions: Vec<&store::PolicyRow> = history.iter().collect();
+            versions.sort_by(|a, b| (&a.id, a.version).cmp(&(&b.id, b.version)));
+            let governance = GovernanceFile {
+                policies: versions
+                    .iter()
+                    .filter_map(|r| serde_json::from_str(&r.document).ok())
+                    .collect(),
+                waivers,
+            };
+            let text = serde_yaml_ng::to_string(&governance)
+                .map_err(|e| WorkbenchError::Unavailable(e.to_string()))?;
+            files.push(ExportedFile {
+                path: String::from("governance.yaml"),
+                content: format!("# Policies (every version) and waivers.\n{text}"),
+            });
+            index.governance = Some(String::from("governance.yaml"));
         }
         let index_text = serde_yaml_ng::to_string(&index)
             .map_err(|e| WorkbenchError::Unavailable(e.to_string()))?;
@@ -433,6 +467,26 @@ impl Workbench {
                 ));
             }
             remaining = rest;
+        }
+        if let Some(file) = &index.governance {
+            let text = files.get(file).ok_or_else(|| {
+                WorkbenchError::bad_request(format!(
+                    "{file} is listed in meshwork.yaml but missing"
+                ))
+            })?;
+            let governance: GovernanceFile = serde_yaml_ng::from_str(text)
+                .map_err(|e| WorkbenchError::bad_request(format!("{file}: {e}")))?;
+            let (policies, waivers) = self
+                .import_governance(actor, &governance.policies, &governance.waivers)
+                .await
+                .map_err(|e| match e {
+                    WorkbenchError::BadRequest(m) => {
+                        WorkbenchError::BadRequest(format!("{file}: {m}"))
+                    }
+                    other => other,
+                })?;
+            report.policies_written = policies;
+            report.waivers_written = waivers;
         }
         Ok(report)
     }

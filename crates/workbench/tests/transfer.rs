@@ -25,6 +25,62 @@ async fn the_demo_loads_once_and_reloads_as_a_no_op() {
 }
 
 #[tokio::test]
+async fn the_demo_ships_governance_with_findings_waivers_and_history() {
+    let db = TestDb::from_env().await;
+    let wb = Workbench::new(db.store.clone(), WorkbenchConfig::default());
+    wb.load_demo().await.unwrap();
+    let actor = Actor::system();
+    let policies = wb.list_policies(&actor).await.unwrap();
+    assert_eq!(policies.len(), 22);
+    let in_grace = policies
+        .iter()
+        .filter(|p| p.policy["state"] == "grace")
+        .count();
+    assert!(in_grace >= 10, "{in_grace}");
+    // A realistic spread: some policies fail somewhere, most products pass most policies.
+    let failing: usize = policies.iter().map(|p| p.failing).sum();
+    let applicable: usize = policies.iter().map(|p| p.applicable).sum();
+    assert!(
+        failing > 0 && failing * 4 < applicable,
+        "{failing} of {applicable}"
+    );
+    let detail = wb
+        .policy_detail(&actor, "description-purpose")
+        .await
+        .unwrap();
+    assert_eq!(detail.versions.len(), 2, "tightened once");
+    // Two waivers, one expired.
+    let waivers = wb.list_waivers(&actor).await.unwrap();
+    let mut statuses: Vec<&str> = waivers.iter().map(|w| w.status.as_str()).collect();
+    statuses.sort();
+    assert_eq!(statuses, ["approved", "expired"]);
+    // The report has today's matrix and months of history.
+    let report = wb
+        .governance_report(&actor, governance_group("domain"), None, None)
+        .await
+        .unwrap();
+    assert_eq!(report.matrix.rows.len(), 7, "{:?}", report.matrix.rows);
+    let days: std::collections::BTreeSet<&str> =
+        report.trend.iter().map(|p| p.day.as_str()).collect();
+    assert!(days.len() >= 90, "{}", days.len());
+    assert!(
+        report
+            .events
+            .iter()
+            .any(|e| e.policy == "description-purpose" && e.version == 2)
+    );
+    // Loading again changes nothing.
+    wb.load_demo().await.unwrap();
+    assert_eq!(wb.list_policies(&actor).await.unwrap().len(), 22);
+    assert_eq!(wb.list_waivers(&actor).await.unwrap().len(), 2);
+    db.finish().await;
+}
+
+fn governance_group(text: &str) -> governance::report::GroupBy {
+    workbench::group_by(Some(text)).unwrap()
+}
+
+#[tokio::test]
 async fn the_demo_reports_its_pipelines_with_planted_drift() {
     let db = TestDb::from_env().await;
     let wb = Workbench::new(db.store.clone(), WorkbenchConfig::default());
@@ -112,6 +168,12 @@ async fn export_then_import_reproduces_the_registry() {
     let report = copy.import_registry(&Actor::system(), &map).await.unwrap();
     assert_eq!(report.products_written, 42, "{report:?}");
     assert_eq!(report.domains, 7);
+    // Every policy version (22, one of them twice) and both waivers.
+    assert_eq!(
+        (report.policies_written, report.waivers_written),
+        (23, 2),
+        "{report:?}"
+    );
     let again = copy.import_registry(&Actor::system(), &map).await.unwrap();
     assert_eq!(
         (

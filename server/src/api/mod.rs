@@ -6,6 +6,7 @@ pub mod contracts;
 pub mod directory;
 pub mod documents;
 pub mod drafts;
+pub mod governance;
 pub mod health;
 pub mod lineage;
 pub mod products;

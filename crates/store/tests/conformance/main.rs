@@ -30,6 +30,7 @@ macro_rules! conformance {
     };
 }
 
+mod governance;
 mod lineage;
 
 conformance!(

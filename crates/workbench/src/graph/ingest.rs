@@ -55,6 +55,7 @@ impl Workbench {
                 if findings.len() == 1 { "" } else { "s" }
             ),
             findings,
+            policy_findings: Vec::new(),
         })?;
         let kind = event.kind.clone();
         let outcome = self.enqueue(event).await?;
