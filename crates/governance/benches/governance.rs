@@ -153,6 +153,30 @@ fn main() {
         ..pack[0].clone()
     };
     run("one Rego policy", &mesh, std::slice::from_ref(&rego));
+    if std::env::var_os("PER_POLICY").is_some() {
+        let cx = context(&mesh);
+        for p in &pack {
+            let started = Instant::now();
+            for (prod, c) in &mesh {
+                let subject = Subject {
+                    product: prod,
+                    contracts: c,
+                };
+                black_box(evaluate(
+                    subject,
+                    std::slice::from_ref(p),
+                    &[],
+                    &cx,
+                    Options::default(),
+                ));
+            }
+            println!(
+                "{:32} {:.1} ms",
+                p.id,
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+    }
     let ids: Vec<String> = pack.iter().map(|p| p.id.clone()).collect();
     let started = Instant::now();
     let m = matrix(&evaluated, &ids, GroupBy::Domain);

@@ -66,8 +66,9 @@ pub fn evaluate(
     options: Options,
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
+    let as_json = std::cell::OnceCell::new();
     for (policy, why) in applicable(subject, policies, options) {
-        let violations = policy.kind.check(subject, cx);
+        let violations = policy.kind.check_in(subject, cx, &as_json);
         if violations.is_empty() {
             continue;
         }

@@ -254,8 +254,20 @@ impl Kind {
     /// The violations of the subject. Parameters are assumed valid ([`Kind::validate`]); an
     /// invalid regular expression matches nothing.
     pub fn check(&self, s: Subject<'_>, cx: &Context) -> Vec<Violation> {
+        self.check_in(s, cx, &std::cell::OnceCell::new())
+    }
+
+    /// [`Kind::check`] with the product as JSON made at most once per subject (the kinds that
+    /// read a field by pointer need it; serialising it for every policy dominated a run).
+    pub(crate) fn check_in(
+        &self,
+        s: Subject<'_>,
+        cx: &Context,
+        as_json: &std::cell::OnceCell<Value>,
+    ) -> Vec<Violation> {
         let p = s.product;
-        let product_value = serde_json::to_value(p).unwrap_or(Value::Null);
+        let product_value =
+            || as_json.get_or_init(|| serde_json::to_value(p).unwrap_or(Value::Null));
         let mut out = Vec::new();
         match self {
             Kind::IdPattern { pattern } => {
@@ -282,7 +294,7 @@ impl Kind {
                 }
             }
             Kind::RequiredField { field } => {
-                if is_empty(product_value.pointer(field)) {
+                if is_empty(product_value().pointer(field)) {
                     out.push(
                         Violation::product(field, format!("{field} is missing"))
                             .fix(format!("fill in {field}")),
@@ -290,7 +302,7 @@ impl Kind {
                 }
             }
             Kind::MinLength { field, min } => {
-                let len = product_value
+                let len = product_value()
                     .pointer(field)
                     .and_then(Value::as_str)
                     .map_or(0, |t| t.trim().chars().count());
@@ -305,7 +317,7 @@ impl Kind {
                 }
             }
             Kind::Vocabulary { field, allowed } => {
-                if let Some(v) = product_value.pointer(field).and_then(Value::as_str)
+                if let Some(v) = product_value().pointer(field).and_then(Value::as_str)
                     && !allowed.iter().any(|a| a == v)
                 {
                     out.push(
@@ -318,7 +330,7 @@ impl Kind {
                 }
             }
             Kind::NumericBound { field, min, max } => {
-                if let Some(v) = product_value.pointer(field).and_then(number)
+                if let Some(v) = product_value().pointer(field).and_then(number)
                     && (min.is_some_and(|m| v < m) || max.is_some_and(|m| v > m))
                 {
                     let range = match (min, max) {
@@ -449,15 +461,13 @@ impl Kind {
                 }
             }
             Kind::PiiClassified { names } => {
-                let patterns: Vec<regex::Regex> = names
+                // One case-insensitive alternation of every valid name pattern, compiled once.
+                let joined = names
                     .iter()
-                    .filter_map(|n| {
-                        regex::RegexBuilder::new(n)
-                            .case_insensitive(true)
-                            .build()
-                            .ok()
-                    })
-                    .collect();
+                    .filter(|n| is_match(n, true, "").is_some())
+                    .map(|n| format!("(?:{n})"))
+                    .collect::<Vec<_>>()
+                    .join("|");
                 for c in s.contracts {
                     for (path, prop) in properties(c) {
                         let why = if prop.is_pii() {
@@ -465,7 +475,9 @@ impl Kind {
                         } else if prop.extra.get("criticalDataElement") == Some(&Value::Bool(true))
                         {
                             Some("is a critical data element")
-                        } else if patterns.iter().any(|r| r.is_match(&prop.name)) {
+                        } else if !joined.is_empty()
+                            && is_match(&joined, true, &prop.name) == Some(true)
+                        {
                             Some("looks like personal data by its name")
                         } else {
                             None
@@ -505,7 +517,7 @@ impl Kind {
                         .sla_properties
                         .iter()
                         .enumerate()
-                        .find(|(_, s)| s.property.eq_ignore_ascii_case(property))
+                        .find(|(_, s)| same_sla(&s.property, property))
                     else {
                         out.push(
                             Violation::contract(
@@ -741,7 +753,38 @@ impl Kind {
 }
 
 fn matches(pattern: &str, text: &str) -> bool {
-    regex::Regex::new(pattern).is_ok_and(|r| r.is_match(text))
+    is_match(pattern, false, text).unwrap_or(false)
+}
+
+thread_local! {
+    /// Compiled patterns, by (pattern, case-insensitive): a policy's patterns are compiled once
+    /// per thread, not once per product (compiling dominated a registry-wide run). They are used
+    /// in place: cloning a `Regex` would give it a new, empty matching cache each time.
+    static PATTERNS: std::cell::RefCell<HashMap<(String, bool), Option<regex::Regex>>> =
+        std::cell::RefCell::new(HashMap::new());
+}
+
+/// Whether `text` matches `pattern` (compiled once); `None` when the pattern is not a valid
+/// regular expression.
+fn is_match(pattern: &str, case_insensitive: bool, text: &str) -> Option<bool> {
+    PATTERNS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let key = (pattern.to_owned(), case_insensitive);
+        if !cache.contains_key(&key) {
+            if cache.len() > 1_000 {
+                cache.clear();
+            }
+            let made = regex::RegexBuilder::new(pattern)
+                .case_insensitive(case_insensitive)
+                .build()
+                .ok();
+            cache.insert(key.clone(), made);
+        }
+        cache
+            .get(&key)
+            .and_then(Option::as_ref)
+            .map(|r| r.is_match(text))
+    })
 }
 
 fn is_empty(v: Option<&Value>) -> bool {
@@ -800,4 +843,17 @@ fn properties(c: &DataContractDoc) -> Vec<(String, &SchemaProperty)> {
         walk(format!("/schema/{i}"), &o.properties, &mut out);
     }
     out
+}
+
+/// Whether an SLA property answers for `wanted`: the same name, or freshness and `latency`,
+/// which ODCS v3 names the same promise ("the maximum time from the event to its availability").
+fn same_sla(declared: &str, wanted: &str) -> bool {
+    let canonical = |n: &str| {
+        if n.eq_ignore_ascii_case("latency") {
+            String::from("freshness")
+        } else {
+            n.to_ascii_lowercase()
+        }
+    };
+    canonical(declared) == canonical(wanted)
 }

@@ -107,7 +107,7 @@ pub fn input(s: Subject<'_>, cx: &Context) -> Value {
 /// Evaluates the policy on the subject. A policy that fails to run (a syntax error that slipped
 /// past validation, a runtime error, the time limit) is reported as one violation saying so.
 pub fn check(source: &str, s: Subject<'_>, cx: &Context) -> Vec<Violation> {
-    match run(source, &input(s, cx)) {
+    match run(source, input(s, cx)) {
         Ok(v) => v,
         Err(e) => vec![
             Violation::product("", format!("the Rego policy could not be evaluated: {e}"))
@@ -116,9 +116,37 @@ pub fn check(source: &str, s: Subject<'_>, cx: &Context) -> Vec<Violation> {
     }
 }
 
-fn run(source: &str, input: &Value) -> Result<Vec<Violation>, String> {
-    let (mut engine, package) = engine(source)?;
-    let input = regorus::Value::from_json_str(&input.to_string()).map_err(|e| e.to_string())?;
+thread_local! {
+    /// Parsed policies by source: a policy is parsed once per thread, then its engine is cloned
+    /// for each product (parsing dominated a registry-wide run).
+    static ENGINES: std::cell::RefCell<std::collections::HashMap<String, Result<(Engine, String), String>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+fn parsed(source: &str) -> Result<(Engine, String), String> {
+    ENGINES.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(found) = cache.get(source) {
+            return found.clone();
+        }
+        if cache.len() > 64 {
+            cache.clear();
+        }
+        // Evaluated once on an empty input, so that the cached engine is prepared (its rules
+        // analysed and scheduled) and its clones do not prepare it again for every product.
+        let made = engine(source).map(|(mut e, package)| {
+            e.set_input(regorus::Value::new_object());
+            let _ = e.eval_rule(format!("{package}.violations"));
+            (e, package)
+        });
+        cache.insert(source.to_owned(), made.clone());
+        made
+    })
+}
+
+fn run(source: &str, input: Value) -> Result<Vec<Violation>, String> {
+    let (mut engine, package) = parsed(source)?;
+    let input = regorus::Value::from(input);
     engine.set_input(input);
     let value = engine
         .eval_rule(format!("{package}.violations"))

@@ -292,6 +292,17 @@ fn contract_kinds() {
         check(sla(Some(6 * 3600)), &p, &c, &cx),
         vec![format!("{doc} /slaProperties/0/value")]
     );
+    // ODCS v3 calls the same promise latency.
+    let mut latency = contract();
+    latency.sla_properties[0].property = String::from("latency");
+    assert_eq!(
+        check(sla(Some(86_400)), &p, std::slice::from_ref(&latency), &cx),
+        none
+    );
+    assert_eq!(
+        check(sla(Some(6 * 3600)), &p, &[latency], &cx),
+        vec![format!("{doc} /slaProperties/0/value")]
+    );
     assert_eq!(
         check(
             Kind::SlaDeclared {
@@ -667,7 +678,7 @@ fn a_refusal_reads_well_in_an_80_column_terminal_without_brackets() {
         "{body}"
     );
     assert!(
-        body.contains("fix: classify it confidential or restricted"),
+        body.contains("\n  fix: classify it confidential or restricted"),
         "{body}"
     );
     assert!(body.contains("(see the GDPR register"), "{body}");

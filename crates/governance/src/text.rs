@@ -18,13 +18,26 @@ fn unbracket(s: &str) -> String {
 /// Wraps `text` at word boundaries to lines of at most `WIDTH` characters, every line after
 /// the first indented by `indent` spaces; a word longer than a line is cut.
 pub fn wrap(text: &str, indent: usize) -> Vec<String> {
+    wrap_from(text, 0, indent)
+}
+
+/// [`wrap`] with the first line indented too (by `first` spaces), within the same width.
+pub fn wrap_from(text: &str, first: usize, indent: usize) -> Vec<String> {
+    let mut lines = wrap_rest(text, first, indent);
+    if let Some(l) = lines.first_mut() {
+        l.insert_str(0, &" ".repeat(first));
+    }
+    lines
+}
+
+fn wrap_rest(text: &str, first: usize, indent: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     let pad = " ".repeat(indent);
     for word in text.split_whitespace() {
         let mut word = word.to_owned();
         loop {
-            let room = WIDTH - if lines.is_empty() { 0 } else { indent };
+            let room = WIDTH - if lines.is_empty() { first } else { indent };
             let used = line.chars().count();
             let need = word.chars().count() + usize::from(used > 0);
             if used + need <= room {
@@ -81,7 +94,7 @@ pub fn refusal(findings: &[Finding], details: &str) -> String {
             let _ = writeln!(out, "{l}");
         }
         if let Some(fix) = &f.fix {
-            for l in wrap(&unbracket(&format!("  fix: {fix}")), 4) {
+            for l in wrap_from(&unbracket(&format!("fix: {fix}")), 2, 4) {
                 let _ = writeln!(out, "{l}");
             }
         }

@@ -43,6 +43,10 @@ crate::view! {
         /// Products evaluated (a contract alone is evaluated with each product that offers it).
         pub products: Vec<String>,
         pub findings: Vec<PolicyFinding>,
+        /// What else a publication would be told: whom a consumer-breaking contract version
+        /// breaks (rule `breaking-change`).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub notices: Vec<domain::Finding>,
     }
 }
 

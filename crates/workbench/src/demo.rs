@@ -534,6 +534,12 @@ pub(crate) fn product(spec: &Spec, version: &str) -> Value {
     let mut description = json!({ "purpose": spec.purpose });
     if !spec.usage.is_empty() {
         description["usage"] = json!(spec.usage);
+    } else if spec.id.bytes().map(u32::from).sum::<u32>() % 4 != 0 {
+        // Most teams wrote a usage note; about a quarter have not yet (governance flags them).
+        description["usage"] = json!(format!(
+            "Read `{}` through the table port; the contract gives the grain, keys and refresh.",
+            spec.table
+        ));
     }
     let mut doc = json!({
         "apiVersion": domain::odps::ODPS_API_VERSION,

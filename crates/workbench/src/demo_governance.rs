@@ -1,5 +1,5 @@
 //! The demo's governance: the starter pack as a platform team would have switched it on about
-//! four months ago (one policy tightened since), two waivers (one still active, one expired),
+//! three months ago (one policy tightened since), two waivers (one still active, one expired),
 //! and daily history so that the trend has a shape. Idempotent like the rest of the demo.
 
 use store::{DailyRow, PolicyRow, WaiverRecord};
@@ -10,10 +10,42 @@ use crate::governance::{day_from_today, today};
 use crate::{Workbench, audit_event};
 
 /// How many days of history the demo backfills.
-const HISTORY_DAYS: i64 = 120;
+const HISTORY_DAYS: i64 = 85;
 /// When the starter pack was switched on (days ago), and when `description-purpose` was tightened.
-const INSTALLED_DAYS_AGO: i64 = 100;
+const INSTALLED_DAYS_AGO: i64 = 85;
 const TIGHTENED_DAYS_AGO: i64 = 45;
+
+/// The terms Acme added to the starter vocabulary (a few tags in the demo are still outside it).
+const ACME_TAGS: &[&str] = &[
+    "payments",
+    "customers",
+    "inventory",
+    "orders",
+    "core",
+    "campaigns",
+    "returns",
+    "planning",
+    "master-data",
+    "fraud",
+    "forecast",
+    "events",
+    "board",
+    "treasury",
+    "ledger",
+    "pci",
+    "sox",
+    "ifrs",
+    "compliance",
+    "segmentation",
+    "revenue",
+    "ltv",
+    "targeting",
+    "features",
+    "disputes",
+    "contracts",
+    "products",
+    "reference-data",
+];
 
 /// A time `days` ago, as stored.
 fn days_ago(days: i64) -> String {
@@ -38,6 +70,10 @@ impl Workbench {
         }
         let grace = day_from_today(30);
         for mut policy in governance::starter::starter_pack(&grace) {
+            if let governance::Kind::TagsFromVocabulary { allowed } = &mut policy.kind {
+                // Acme's platform team added its own business terms to the vocabulary.
+                allowed.extend(ACME_TAGS.iter().map(|t| (*t).to_owned()));
+            }
             let tightened = policy.id == "description-purpose";
             if tightened {
                 // Version 1 asked for 20 characters; version 2 (45 days ago) for 40.
@@ -109,9 +145,9 @@ impl Workbench {
             ),
             (
                 "w-demo-expired",
-                "freshness-declared",
+                "deprecation-successor",
                 "sales.basket-analysis",
-                "Weekly refresh agreed with the merchandising team while the product is being retired.",
+                "The successor (the recommendations service's product) has no id yet; it will be named when it is registered.",
                 day_from_today(-10),
                 70,
             ),

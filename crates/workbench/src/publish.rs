@@ -250,6 +250,12 @@ impl Workbench {
             return Err(WorkbenchError::refused(findings, policy_findings));
         }
         findings.extend(policy_findings.iter().map(crate::governance::as_finding));
+        // Who a consumer-breaking contract version breaks, told before it is published.
+        let pairs: Vec<_> = contracts
+            .iter()
+            .map(|c| (&c.doc, &c.source.value))
+            .collect();
+        findings.extend(self.breaking_notices(&pairs).await?);
         if dry {
             return Ok(PublishResult {
                 product_id: None,

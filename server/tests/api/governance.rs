@@ -758,3 +758,78 @@ async fn evaluate_diff_and_report() {
     .expect(StatusCode::FORBIDDEN);
     app.finish().await;
 }
+
+#[tokio::test]
+async fn a_consumer_breaking_version_says_whom_it_breaks_before_it_is_published() {
+    let app = TestApp::spawn().await;
+    app.create_product("sales.upstream", "sales-analytics")
+        .await;
+    let mut reader = bundle("sales.reader");
+    reader["product"]["inputPorts"] = json!([{ "name": "upstream", "version": "1.0.0", "contractId": "urn:datacontract:sales:upstream" }]);
+    app.send_json(Method::POST, "/api/v1/products", Some(&app.alice), &reader)
+        .await
+        .expect(StatusCode::CREATED);
+    let id = "urn:datacontract:sales:upstream";
+    let mut v2 = contract_json(id);
+    v2["version"] = json!("2.0.0");
+    v2["schema"][0]["properties"]
+        .as_array_mut()
+        .unwrap()
+        .remove(2);
+    // Evaluating tells first…
+    let evaluation = app
+        .send_json(
+            Method::POST,
+            "/api/v1/governance/evaluate",
+            Some(&app.alice),
+            &json!({"contracts": [v2]}),
+        )
+        .await
+        .expect(StatusCode::OK)
+        .json();
+    let notice = &evaluation["notices"][0];
+    assert_eq!(notice["rule"], "breaking-change", "{evaluation}");
+    assert_eq!(notice["document"], format!("contract:{id}"));
+    let message = notice["message"].as_str().unwrap();
+    assert!(
+        message.contains("breaks 1 consumer")
+            && message.contains("sales.reader (team sales-analytics)"),
+        "{message}"
+    );
+    // …and so does the publication, which goes through (no policy forbids it here).
+    let published = app
+        .send_json_with(
+            Method::PUT,
+            &format!("/api/v1/contracts/{id}"),
+            Some(&app.alice),
+            &v2,
+            &[("if-match", "\"1\"")],
+        )
+        .await
+        .expect(StatusCode::OK)
+        .json();
+    assert!(
+        published["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "breaking-change"),
+        "{published}"
+    );
+    // A change that breaks nobody says nothing.
+    let mut v3 = v2.clone();
+    v3["version"] = json!("2.0.1");
+    v3["description"] = json!({"purpose": "Same data, better words."});
+    let quiet = app
+        .send_json(
+            Method::POST,
+            "/api/v1/governance/evaluate",
+            Some(&app.alice),
+            &json!({"contracts": [v3]}),
+        )
+        .await
+        .expect(StatusCode::OK)
+        .json();
+    assert!(quiet.get("notices").is_none(), "{quiet}");
+    app.finish().await;
+}

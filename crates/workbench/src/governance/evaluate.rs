@@ -362,7 +362,13 @@ impl Workbench {
         let started_at = store::now();
         let rules = self.rules().await?;
         let registry = self.registry().await?;
-        let outcomes = Self::evaluate_registry(&registry, &rules, Options::default());
+        // Thousands of products are seconds of CPU at worst: off the async workers.
+        let (outcomes, rules) = tokio::task::spawn_blocking(move || {
+            let outcomes = Self::evaluate_registry(&registry, &rules, Options::default());
+            (outcomes, rules)
+        })
+        .await
+        .map_err(|e| crate::WorkbenchError::Unavailable(format!("evaluation failed: {e}")))?;
         let run_id = uuid::Uuid::new_v4().to_string();
         let mut write = EvaluationWrite {
             full: true,
@@ -443,7 +449,10 @@ impl Workbench {
         }
         let mut outcomes = Vec::new();
         for c in contracts {
-            let offering = self.store.ports_by_contract(std::slice::from_ref(&c.id)).await?;
+            let offering = self
+                .store
+                .ports_by_contract(std::slice::from_ref(&c.id))
+                .await?;
             let mut owners: Vec<String> =
                 offering.iter().map(|o| o.port.product_id.clone()).collect();
             owners.sort();
@@ -509,7 +518,19 @@ impl Workbench {
                 },
             )
             .await?;
-        Ok(evaluation(outcomes))
+        let mut result = evaluation(outcomes);
+        let pairs: Vec<_> = docs
+            .contracts
+            .iter()
+            .filter_map(|d| {
+                contracts
+                    .iter()
+                    .find(|c| c.value.get("id").and_then(|v| v.as_str()) == Some(d.id.as_str()))
+                    .map(|c| (d, &c.value))
+            })
+            .collect();
+        result.notices = self.breaking_notices(&pairs).await?;
+        Ok(result)
     }
 }
 
@@ -586,6 +607,7 @@ fn evaluation(outcomes: Vec<Outcome>) -> views::Evaluation {
         blocked: findings.iter().any(|f| f.blocking),
         products,
         findings,
+        notices: Vec::new(),
     }
 }
 

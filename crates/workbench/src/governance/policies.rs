@@ -365,21 +365,28 @@ impl Workbench {
         }
         let rules = self.rules().await?;
         let registry = self.registry().await?;
-        let before = Self::evaluate_registry(&registry, &rules, Options::default());
-        let mut proposed = Rules {
+        // Run as if enforced, whatever state it is in now: "what if it blocked?"
+        candidate.state = State::Enforced;
+        candidate.grace_until = None;
+        let proposed = Rules {
             policies: rules
                 .policies
                 .iter()
                 .filter(|p| p.id != candidate.id)
                 .cloned()
+                .chain(std::iter::once(candidate.clone()))
                 .collect(),
             waivers: rules.waivers.clone(),
         };
-        // Run as if enforced, whatever state it is in now: "what if it blocked?"
-        candidate.state = State::Enforced;
-        candidate.grace_until = None;
-        proposed.policies.push(candidate.clone());
-        let after = Self::evaluate_registry(&registry, &proposed, Options::default());
+        // Two registry-wide evaluations: off the async workers.
+        let (before, after) = tokio::task::spawn_blocking(move || {
+            (
+                Self::evaluate_registry(&registry, &rules, Options::default()),
+                Self::evaluate_registry(&registry, &proposed, Options::default()),
+            )
+        })
+        .await
+        .map_err(|e| WorkbenchError::Unavailable(format!("dry-run failed: {e}")))?;
         let before: Vec<Evaluated> = before.into_iter().map(|o| o.evaluated).collect();
         let after: Vec<Evaluated> = after.into_iter().map(|o| o.evaluated).collect();
         let result = governance::report::dry_run(&candidate.id, &before, &after);

@@ -259,3 +259,91 @@ impl Workbench {
         Ok(governance::diff_contracts(&old, &new, perspective))
     }
 }
+
+impl Workbench {
+    /// Who a new version of a contract breaks: when it is consumer-breaking against the stored
+    /// version, the products downstream of every port offering it (declared input ports and
+    /// observed reads), nearest first, as one warning naming the direct consumers and their
+    /// teams. It does not block (the `semver-major-on-breaking` policy decides that); it tells.
+    pub(crate) async fn breaking_notices(
+        &self,
+        contracts: &[(&domain::DataContractDoc, &serde_json::Value)],
+    ) -> Result<Vec<domain::Finding>> {
+        let mut out = Vec::new();
+        for &(c, value) in contracts {
+            let Some(stored) = self.store.get_contract(&c.id).await? else {
+                continue;
+            };
+            let Ok(old) = serde_json::from_str::<serde_json::Value>(&stored.document) else {
+                continue;
+            };
+            let diff = governance::diff_contracts(&old, value, Perspective::Consumer);
+            if !diff.breaking {
+                continue;
+            }
+            let offering = self
+                .store
+                .ports_by_contract(std::slice::from_ref(&c.id))
+                .await?;
+            let mut direct: Vec<(String, String)> = Vec::new();
+            let mut further = std::collections::BTreeSet::new();
+            {
+                let graph = self.graph().await?;
+                for o in &offering {
+                    let node =
+                        lineage::NodeId::port(o.port.product_id.clone(), o.port.name.clone());
+                    let Some(impact) = graph.impact(&node, lineage::Scope::All) else {
+                        continue;
+                    };
+                    for e in impact.entries {
+                        if e.depth <= 1 {
+                            let who = (e.product.clone(), e.team.clone().unwrap_or_default());
+                            if !direct.contains(&who) {
+                                direct.push(who);
+                            }
+                        } else {
+                            further.insert(e.product);
+                        }
+                    }
+                }
+            }
+            if direct.is_empty() {
+                continue;
+            }
+            let errors = diff
+                .entries
+                .iter()
+                .filter(|e| e.level == governance::Level::Error)
+                .count();
+            let names: Vec<String> = direct
+                .iter()
+                .map(|(p, t)| {
+                    if t.is_empty() {
+                        p.clone()
+                    } else {
+                        format!("{p} (team {t})")
+                    }
+                })
+                .collect();
+            let mut message = format!(
+                "version {} breaks {} consumer{} ({} breaking change{} against {}): {}",
+                c.version,
+                direct.len(),
+                if direct.len() == 1 { "" } else { "s" },
+                errors,
+                if errors == 1 { "" } else { "s" },
+                stored.version,
+                names.join(", ")
+            );
+            if !further.is_empty() {
+                message.push_str(&format!("; {} more downstream", further.len()));
+            }
+            out.push(
+                domain::Finding::warning("breaking-change", "", message)
+                    .fix("tell the consuming teams before publishing, and publish it as a new major version")
+                    .in_document(format!("contract:{}", c.id)),
+            );
+        }
+        Ok(out)
+    }
+}
