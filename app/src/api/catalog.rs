@@ -32,9 +32,11 @@ pub async fn product_page(id: String) -> Result<ProductPageView, UiError> {
         Ok::<_, UiError>((drift, fresh))
     }
     .await;
+    let governance = wb.product_governance(&actor, &id).await?;
     Ok(crate::pages::product::render(
         detail,
         LineageParts { graph, observed },
+        governance,
     ))
 }
 

@@ -187,6 +187,7 @@ fn Product(p: ProductPageView, change: ServerAction<ChangeStatus>) -> impl IntoV
 pub fn render(
     p: views::ProductDetail,
     lineage: crate::lineage::product::LineageParts,
+    governance: views::GovernanceState,
 ) -> ProductPageView {
     use crate::components::badges::{DomainChip, Tags, TypeLabel};
     use crate::time::RelTime;
@@ -226,7 +227,14 @@ pub fn render(
         p.transitions.clone(),
         p.consumers.len(),
     );
-    let body_html = html(body::Body(body::BodyProps { p, lineage }).into_any());
+    let body_html = html(
+        body::Body(body::BodyProps {
+            p,
+            lineage,
+            governance,
+        })
+        .into_any(),
+    );
     ProductPageView {
         style: format!("--domain:{}", c.domain_color),
         id: c.id,
@@ -244,7 +252,7 @@ pub fn render(
 #[cfg(feature = "ssr")]
 mod body {
     use leptos::prelude::*;
-    use views::{ContractView, InputPortView, OutputPortView, ProductDetail};
+    use views::{ContractView, GovernanceState, InputPortView, OutputPortView, ProductDetail};
 
     use super::encode;
     use crate::components::badges::{ClassificationBadge, PiiBadge};
@@ -253,7 +261,11 @@ mod body {
     use crate::time::RelTime;
 
     #[component]
-    pub fn Body(p: ProductDetail, lineage: LineageParts) -> impl IntoView {
+    pub fn Body(
+        p: ProductDetail,
+        lineage: LineageParts,
+        governance: GovernanceState,
+    ) -> impl IntoView {
         let c = p.card.clone();
         let has_description = !(p.description.purpose.is_empty()
             && p.description.usage.is_empty()
@@ -290,6 +302,7 @@ mod body {
                     <ProductLineage id=c.id.clone() parts=lineage/>
                 </div>
                 <aside class="product-side">
+                    <Governance state=governance/>
                     <section class="panel">
                         <h2>"Consumers"<span class="count-pill">{p.consumers.len()}</span></h2>
                         {if p.consumers.is_empty() {
@@ -355,6 +368,100 @@ mod body {
                     </section>
                 </aside>
             </div>
+        }
+    }
+
+    /// How the product stands with the organisation's policies (its newest evaluation).
+    #[component]
+    fn Governance(state: GovernanceState) -> impl IntoView {
+        let (class, icon, headline) = match state.state.as_str() {
+            "failing" => (
+                "governance-state failing",
+                "warning",
+                format!(
+                    "{} blocking finding{}: the next publication is refused",
+                    state.blocking,
+                    if state.blocking == 1 { "" } else { "s" }
+                ),
+            ),
+            "warnings" => (
+                "governance-state warnings",
+                "warning",
+                format!(
+                    "{} finding{} to fix",
+                    state.warnings,
+                    if state.warnings == 1 { "" } else { "s" }
+                ),
+            ),
+            "passing" => (
+                "governance-state passing",
+                "check",
+                String::from("Meets every policy that applies"),
+            ),
+            _ => (
+                "governance-state",
+                "docs",
+                String::from("Not evaluated yet"),
+            ),
+        };
+        // Findings of one policy together, the policy said once; at most six policies shown.
+        let mut groups: Vec<Vec<views::PolicyFinding>> = Vec::new();
+        for f in state.findings {
+            match groups
+                .iter_mut()
+                .find(|g| g[0].policy == f.policy && g[0].waived_by == f.waived_by)
+            {
+                Some(g) => g.push(f),
+                None => groups.push(vec![f]),
+            }
+        }
+        let total = groups.len();
+        groups.truncate(6);
+        view! {
+            <section class="panel" data-testid="governance">
+                <h2>"Governance"</h2>
+                <p class=class data-state=state.state.clone()><Icon name=icon/>{headline}</p>
+                {(state.waived > 0).then(|| view! {
+                    <p class="muted small">{format!("{} finding{} waived", state.waived, if state.waived == 1 { "" } else { "s" })}</p>
+                })}
+                {(!groups.is_empty()).then(|| view! {
+                    <ul class="policy-findings">
+                        {groups.into_iter().map(|group| {
+                            let first = &group[0];
+                            let tone = if first.waived_by.is_some() {
+                                "waived"
+                            } else if first.blocking {
+                                "blocking"
+                            } else {
+                                first.severity.as_str()
+                            };
+                            let meta = format!(
+                                "{} v{} · applies to {}",
+                                first.policy,
+                                first.policy_version,
+                                first.applied_because.join(", ")
+                            );
+                            let waived = first.waived_by.clone();
+                            view! {
+                                <li class=format!("policy-finding {tone}")>
+                                    <strong>{first.title.clone()}</strong>
+                                    {group.into_iter().map(|f| view! {
+                                        <span class="message">{f.message.clone()}</span>
+                                        {(!f.path.is_empty()).then(|| view! {
+                                            <code class="where">{if f.document == "product" { f.path.clone() } else { format!("{} {}", f.document, f.path) }}</code>
+                                        })}
+                                        {f.fix.clone().map(|fix| view! { <span class="fix">{format!("Fix: {fix}")}</span> })}
+                                    }).collect_view()}
+                                    {waived.map(|w| view! { <span class="muted small">{format!("Waived ({w})")}</span> })}
+                                    <small class="muted">{meta}</small>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                })}
+                {(total > 6).then(|| view! { <p class="muted small">{format!("and {} more policies", total - 6)}</p> })}
+                {state.evaluated_at.map(|at| view! { <p class="muted small">"Evaluated "<RelTime ts=at/></p> })}
+            </section>
         }
     }
 

@@ -325,7 +325,7 @@ impl Kind {
                             field,
                             format!("{field} is '{v}', not one of {}", allowed.join(", ")),
                         )
-                        .fix(format!("use one of {}", allowed.join(", "))),
+                        .fix(format!("use one of {}", some_of(allowed))),
                     );
                 }
             }
@@ -353,7 +353,7 @@ impl Kind {
                                 format!("/tags/{i}"),
                                 format!("tag '{tag}' is not in the vocabulary"),
                             )
-                            .fix(format!("use one of {}", allowed.join(", "))),
+                            .fix(format!("use one of {}", some_of(allowed))),
                         );
                     }
                 }
@@ -750,6 +750,19 @@ impl Kind {
         }
         out
     }
+}
+
+/// A list for a message: all of it when short, else its first dozen and how many there are.
+fn some_of(list: &[String]) -> String {
+    const SHOWN: usize = 12;
+    if list.len() <= SHOWN {
+        return list.join(", ");
+    }
+    format!(
+        "{} … ({} in all; the policy lists them)",
+        list[..SHOWN].join(", "),
+        list.len()
+    )
 }
 
 fn matches(pattern: &str, text: &str) -> bool {

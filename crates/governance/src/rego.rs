@@ -119,11 +119,14 @@ pub fn check(source: &str, s: Subject<'_>, cx: &Context) -> Vec<Violation> {
 thread_local! {
     /// Parsed policies by source: a policy is parsed once per thread, then its engine is cloned
     /// for each product (parsing dominated a registry-wide run).
-    static ENGINES: std::cell::RefCell<std::collections::HashMap<String, Result<(Engine, String), String>>> =
+    static ENGINES: std::cell::RefCell<std::collections::HashMap<String, Parsed>> =
         std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
-fn parsed(source: &str) -> Result<(Engine, String), String> {
+/// A policy's engine and package, or why it cannot be parsed.
+type Parsed = Result<(Engine, String), String>;
+
+fn parsed(source: &str) -> Parsed {
     ENGINES.with(|cache| {
         let mut cache = cache.borrow_mut();
         if let Some(found) = cache.get(source) {

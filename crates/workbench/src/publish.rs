@@ -239,13 +239,7 @@ impl Workbench {
                 governance::Options::default(),
             )
             .await?;
-        let mut policy_findings: Vec<views::PolicyFinding> = Vec::new();
-        for f in outcomes.iter().flat_map(|o| o.findings.iter().cloned()) {
-            let v = crate::governance::view(f);
-            if !policy_findings.contains(&v) {
-                policy_findings.push(v);
-            }
-        }
+        let policy_findings = crate::governance::policy_views(&outcomes);
         if policy_findings.iter().any(|f| f.blocking) {
             return Err(WorkbenchError::refused(findings, policy_findings));
         }

@@ -455,6 +455,21 @@ async fn grace_warns_with_its_date_and_waivers_are_never_self_approved() {
         .expect(StatusCode::OK)
         .json();
     assert_eq!(state["state"], "warnings", "{state}");
+    // The product page says so, rendered on the server.
+    let page = app
+        .get("/products/sales.graced", Some(&app.bob))
+        .await
+        .expect(StatusCode::OK);
+    assert!(
+        page.body.contains("data-testid=\"governance\""),
+        "{}",
+        &page.body[..page.body.len().min(2000)]
+    );
+    assert!(page.body.contains("1 finding to fix"), "the standing");
+    assert!(
+        page.body.contains("blocks from 2099-01-31"),
+        "the grace date"
+    );
 
     // Grace ends: the policy is enforced (it has been in effect, no dry-run needed).
     let mut enforced = purpose_policy("enforced");
@@ -831,5 +846,38 @@ async fn a_consumer_breaking_version_says_whom_it_breaks_before_it_is_published(
         .expect(StatusCode::OK)
         .json();
     assert!(quiet.get("notices").is_none(), "{quiet}");
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_status_change_is_evaluated_like_any_write() {
+    let app = TestApp::spawn().await;
+    app.create_product("sales.ageing", "sales-analytics").await;
+    enforce(
+        &app,
+        json!({"id": "successor", "title": "A deprecated product names its successor", "rationale": "Consumers need somewhere to go.",
+               "severity": "error", "kind": "deprecation-successor"}),
+    )
+    .await;
+    let refused = app
+        .send_json(
+            Method::POST,
+            "/api/v1/products/sales.ageing/status",
+            Some(&app.alice),
+            &json!({"status": "deprecated"}),
+        )
+        .await
+        .expect(StatusCode::UNPROCESSABLE_ENTITY)
+        .json();
+    assert_eq!(
+        refused["error"]["policy_findings"][0]["policy"], "successor",
+        "{refused}"
+    );
+    let card = app
+        .get("/api/v1/products/sales.ageing", Some(&app.alice))
+        .await
+        .expect(StatusCode::OK)
+        .json();
+    assert_eq!(card["card"]["status"], "active", "nothing stored");
     app.finish().await;
 }

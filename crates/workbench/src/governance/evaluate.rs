@@ -10,7 +10,7 @@ use governance::{Context, Options, Policy, Subject, Waiver};
 use serde_json::{Value, json};
 use store::{EvaluationRun, EvaluationWrite, ResultRow};
 
-use super::{today, view};
+use super::today;
 use crate::Workbench;
 use crate::error::Result;
 
@@ -592,17 +592,8 @@ impl Documents {
 /// Outcomes as the wire's evaluation: findings deduplicated (a contract offered by two products
 /// is reported once per finding).
 fn evaluation(outcomes: Vec<Outcome>) -> views::Evaluation {
-    let mut findings: Vec<views::PolicyFinding> = Vec::new();
-    let mut products = Vec::new();
-    for o in outcomes {
-        products.push(o.evaluated.product.clone());
-        for f in o.findings {
-            let v = view(f);
-            if !findings.contains(&v) {
-                findings.push(v);
-            }
-        }
-    }
+    let findings = super::policy_views(&outcomes);
+    let products = outcomes.into_iter().map(|o| o.evaluated.product).collect();
     views::Evaluation {
         blocked: findings.iter().any(|f| f.blocking),
         products,

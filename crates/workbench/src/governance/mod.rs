@@ -53,6 +53,19 @@ pub(crate) fn days_until(day: &str) -> i64 {
     }
 }
 
+/// The findings of evaluated subjects on the wire, each once (a contract offered by two
+/// products is found twice).
+pub(crate) fn policy_views(outcomes: &[evaluate::Outcome]) -> Vec<PolicyFinding> {
+    let mut out: Vec<PolicyFinding> = Vec::new();
+    for f in outcomes.iter().flat_map(|o| o.findings.iter().cloned()) {
+        let v = view(f);
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    out
+}
+
 /// A policy finding on the wire.
 pub(crate) fn view(f: governance::Finding) -> PolicyFinding {
     PolicyFinding {
