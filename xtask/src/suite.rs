@@ -9,6 +9,7 @@ use crate::util::{Result, free_port, output, run, run_in, scratch, start_server}
 pub fn test(args: &[String]) -> Result {
     let started = Instant::now();
     let skip_lint = args.iter().any(|a| a == "--skip-lint");
+    report_disk();
     setup(Needs::all())?;
     ensure_postgres()?;
 
@@ -126,6 +127,29 @@ pub fn test(args: &[String]) -> Result {
         started.elapsed().as_secs()
     );
     Ok(())
+}
+
+/// The suite's builds take about 20 GB (debug tests, the release server, the WASM); a linker
+/// that runs out of disk dies with a bus error that names nothing, so say so up front.
+fn report_disk() {
+    let Some(df) = output("df", &["-Pk", "."]) else {
+        return;
+    };
+    let free_kb = df
+        .lines()
+        .nth(1)
+        .and_then(|l| l.split_whitespace().nth(3))
+        .and_then(|n| n.parse::<u64>().ok());
+    if let Some(kb) = free_kb {
+        let gb = kb / 1024 / 1024;
+        println!("Disk: {gb} GB free here.");
+        if gb < 25 {
+            println!(
+                "warning: the suite's builds take about 20 GB; with {gb} GB free a linker may \
+                 die of a bus error. Free some space (old target directories) first."
+            );
+        }
+    }
 }
 
 fn venv_path() -> String {
