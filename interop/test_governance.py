@@ -70,7 +70,7 @@ Error publishing data contract to {host}: Refused: 1 blocking governance finding
   (at contract:urn:datacontract:governed:leaky
   /schema/0/properties/3/classification)
   fix: classify it confidential or restricted
-Details: {mesh.url}/api/v1/governance/policies/governed-pii
+Details: {mesh.url}/governance/policies/governed-pii
 """.strip(), output
     stored = mesh.api("GET", "/api/v1/contracts/urn:datacontract:governed:leaky")
     assert stored.status_code == 404
@@ -103,7 +103,7 @@ Failed publishing data product. Error: Error publishing data product to {host}: 
 - governed-purpose: /description/purpose has 8 characters, fewer than 40 (at
   product /description/purpose)
   fix: write at least 40 characters in /description/purpose
-Details: {mesh.url}/api/v1/governance/policies/governed-purpose
+Details: {mesh.url}/governance/policies/governed-purpose
 """.strip(), output
     stored = mesh.api("GET", "/api/v1/products/governed.short-purpose")
     assert stored.status_code == 404

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod components;
 pub mod error;
+pub mod governance;
 pub mod lineage;
 pub mod markup;
 pub mod pages;
@@ -92,6 +93,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/lineage") view={Lazy::<routes::Explorer>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/lineage/impact") view={Lazy::<routes::Impact>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/mesh") view={Lazy::<routes::MeshMap>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/governance") view={Lazy::<routes::Governance>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/governance/*rest") view={Lazy::<routes::Governance>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -17,6 +17,19 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// Percent-encodes text for a path segment or a query value (everything but unreserved
+/// characters).
+pub fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
 /// A link target the page may use as given: web and mail addresses only. Anything else
 /// (`javascript:`, `data:`, `vbscript:`, a scheme-relative `//host`) is shown as text instead.
 pub fn safe_href(url: &str) -> Option<String> {

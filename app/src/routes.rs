@@ -79,6 +79,11 @@ lazy_page!(
     MeshMap => crate::lineage::mesh::MeshMapPage
 );
 
+lazy_page!(
+    /// `/governance` and every page under it: the report, policies, waivers.
+    Governance => crate::governance::GovernancePage
+);
+
 /// Fetches the code of the lazy page a path leads to (nothing for other paths, or twice).
 pub fn prefetch(path: &str) {
     #[cfg(feature = "hydrate")]
@@ -91,6 +96,7 @@ pub fn prefetch(path: &str) {
                 ["lineage"] => Explorer::preload().await,
                 ["lineage", "impact"] => Impact::preload().await,
                 ["mesh"] => MeshMap::preload().await,
+                ["governance", ..] => Governance::preload().await,
                 ["products", _] => Product::preload().await,
                 ["products", _, "edit"] => EditProduct::preload().await,
                 ["signin"] => SignIn::preload().await,
@@ -121,6 +127,7 @@ pub fn prefetch_when_idle() {
                 "/teams",
                 "/register",
                 "/mesh",
+                "/governance",
                 "/lineage/impact",
                 "/domains/x",
                 "/teams/x",

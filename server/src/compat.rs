@@ -55,7 +55,7 @@ fn refusal(e: WorkbenchError, headers: &HeaderMap) -> Response {
                 .find(|f| f.blocking)
                 .map(|f| f.policy.clone())
                 .unwrap_or_default();
-            let details = format!("http://{host}/api/v1/governance/policies/{first}");
+            let details = format!("http://{host}/governance/policies/{first}");
             (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 [(http::header::CONTENT_TYPE, "text/plain; charset=utf-8")],

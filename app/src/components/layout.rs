@@ -60,6 +60,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <A href="/mesh" attr:title="Mesh map"><Icon name="mesh"/><span>"Mesh map"</span></A>
                     <A href="/domains" attr:title="Domains"><Icon name="domains"/><span>"Domains"</span></A>
                     <A href="/teams" attr:title="Teams"><Icon name="teams"/><span>"Teams"</span></A>
+                    <A href="/governance" attr:title="Governance"><Icon name="governance"/><span>"Governance"</span></A>
                     <A href="/settings/tokens" attr:title="API tokens"><Icon name="key"/><span>"API tokens"</span></A>
                 </nav>
                 <div class="sidebar-foot">

@@ -11,6 +11,7 @@ use crate::api::catalog::search_products;
 use crate::components::badges::{ClassificationBadge, DomainChip, StatusBadge, Tags, TypeLabel};
 use crate::components::icons::Icon;
 use crate::components::states::{EmptyState, ErrorPanel, Skeleton};
+use crate::markup::encode;
 use crate::time::RelTime;
 
 const PAGE: usize = 24;
@@ -21,6 +22,7 @@ const FACETS: &[(&str, &str)] = &[
     ("status", "Status"),
     ("type", "Type"),
     ("classification", "Classification"),
+    ("governance", "Governance"),
     ("tag", "Tag"),
 ];
 
@@ -41,6 +43,7 @@ fn params_from(query: &ParamsMap) -> SearchParams {
         product_type: all("type"),
         tag: all("tag"),
         classification: all("classification"),
+        governance: all("governance"),
         sort: query.get("sort").filter(|s| !s.is_empty()),
         limit: Some(PAGE),
         offset: query.get("offset").and_then(|o| o.parse().ok()),
@@ -60,6 +63,7 @@ fn href(p: &SearchParams) -> String {
         ("status", &p.status),
         ("type", &p.product_type),
         ("classification", &p.classification),
+        ("governance", &p.governance),
         ("tag", &p.tag),
     ] {
         for v in values {
@@ -79,17 +83,6 @@ fn href(p: &SearchParams) -> String {
     }
 }
 
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
-}
-
 fn values_mut<'a>(p: &'a mut SearchParams, key: &str) -> &'a mut Vec<String> {
     match key {
         "domain" => &mut p.domain,
@@ -97,6 +90,7 @@ fn values_mut<'a>(p: &'a mut SearchParams, key: &str) -> &'a mut Vec<String> {
         "status" => &mut p.status,
         "type" => &mut p.product_type,
         "classification" => &mut p.classification,
+        "governance" => &mut p.governance,
         _ => &mut p.tag,
     }
 }
@@ -177,6 +171,7 @@ fn Results(results: SearchResults, params: SearchParams) -> impl IntoView {
         ("status", "Status", f.status.clone()),
         ("type", "Type", f.product_type.clone()),
         ("classification", "Classification", f.classification.clone()),
+        ("governance", "Governance", f.governance.clone()),
         ("tag", "Tag", f.tag.clone()),
     ];
     let filtered = params.q.is_some()
@@ -299,11 +294,31 @@ pub fn ProductCardView(card: ProductCard) -> impl IntoView {
                     {format!("{} out · {} in", card.output_ports, card.input_ports)}
                 </span>
                 {card.classifications.iter().max_by_key(|c| rank(c)).cloned().map(|c| view! { <ClassificationBadge classification=c/> })}
+                {card.governance.clone().map(|g| view! { <GovernanceBadge state=g/> })}
                 <span class="updated">"Updated "<RelTime ts=card.updated_at.clone()/></span>
             </div>
             {(!card.tags.is_empty()).then(|| view! { <Tags tags=card.tags.clone()/> })}
         </article>
     }
+}
+
+/// A card's governance state, in words (and a mark, for those who scan by colour).
+#[component]
+fn GovernanceBadge(state: String) -> impl IntoView {
+    let (text, title) = match state.as_str() {
+        "passing" => ("✓ Policies", "Meets every policy that applies"),
+        "warnings" => (
+            "! Findings",
+            "Some policies are not met yet (warnings, or in grace)",
+        ),
+        "failing" => (
+            "✕ Blocking",
+            "An enforced policy fails: the next publication is refused",
+        ),
+        _ => return None,
+    };
+    let class = format!("badge governance governance-{state}");
+    Some(view! { <span class=class title=title data-governance=state.clone()>{text}</span> })
 }
 
 /// The most sensitive classification is the one a card shows.

@@ -16,17 +16,7 @@ use crate::api::catalog::{ChangeStatus, product_page};
 use crate::components::confirm::ConfirmSubmit;
 use crate::components::icons::Icon;
 use crate::components::states::{ErrorPanel, Skeleton};
-
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
-}
+use crate::markup::encode;
 
 /// Where the status forms post before the WASM has loaded.
 const STATUS_URL: &str = <ChangeStatus as server_fn::ServerFn>::PATH;
@@ -302,7 +292,7 @@ mod body {
                     <ProductLineage id=c.id.clone() parts=lineage/>
                 </div>
                 <aside class="product-side">
-                    <Governance state=governance/>
+                    <Governance state=governance product=c.id.clone() can_request=p.can_edit/>
                     <section class="panel">
                         <h2>"Consumers"<span class="count-pill">{p.consumers.len()}</span></h2>
                         {if p.consumers.is_empty() {
@@ -373,7 +363,7 @@ mod body {
 
     /// How the product stands with the organisation's policies (its newest evaluation).
     #[component]
-    fn Governance(state: GovernanceState) -> impl IntoView {
+    fn Governance(state: GovernanceState, product: String, can_request: bool) -> impl IntoView {
         let (class, icon, headline) = match state.state.as_str() {
             "failing" => (
                 "governance-state failing",
@@ -421,6 +411,22 @@ mod body {
             <section class="panel" data-testid="governance">
                 <h2>"Governance"</h2>
                 <p class=class data-state=state.state.clone()><Icon name=icon/>{headline}</p>
+                {state.maturity.map(|m| {
+                    let reached = m.level;
+                    view! {
+                        <div class="maturity" data-testid="maturity">
+                            <h5>{format!("Maturity: {}", m.name)}</h5>
+                            <ol class="ladder" aria-label="Maturity levels">
+                                {m.levels.into_iter().enumerate().map(|(i, l)| view! {
+                                    <li class:reached=i <= reached aria-current=(i == reached).then_some("step")>{l}</li>
+                                }).collect_view()}
+                            </ol>
+                            {m.next.map(|next| view! {
+                                <p class="muted small">{format!("For {next}: {}", if m.missing.is_empty() { String::from("nothing missing") } else { m.missing.join(", ") })}</p>
+                            })}
+                        </div>
+                    }
+                })}
                 {(state.waived > 0).then(|| view! {
                     <p class="muted small">{format!("{} finding{} waived", state.waived, if state.waived == 1 { "" } else { "s" })}</p>
                 })}
@@ -442,9 +448,15 @@ mod body {
                                 first.applied_because.join(", ")
                             );
                             let waived = first.waived_by.clone();
+                            let policy_href = format!("/governance/policies/{}", encode(&first.policy));
+                            let request = (can_request && waived.is_none()).then(|| format!(
+                                "/governance/waivers/new?product={}&policy={}",
+                                encode(&product),
+                                encode(&first.policy)
+                            ));
                             view! {
                                 <li class=format!("policy-finding {tone}")>
-                                    <strong>{first.title.clone()}</strong>
+                                    <strong><a href=policy_href>{first.title.clone()}</a></strong>
                                     {group.into_iter().map(|f| view! {
                                         <span class="message">{f.message.clone()}</span>
                                         {(!f.path.is_empty()).then(|| view! {
@@ -454,6 +466,7 @@ mod body {
                                     }).collect_view()}
                                     {waived.map(|w| view! { <span class="muted small">{format!("Waived ({w})")}</span> })}
                                     <small class="muted">{meta}</small>
+                                    {request.map(|href| view! { <a class="small" href=href>"Request a waiver"</a> })}
                                 </li>
                             }
                         }).collect_view()}

@@ -16,6 +16,7 @@
 //!   perspective (consumer or producer) the way `datacontract breaking` (datacontract-cli 1.2.8)
 //!   grades it.
 
+pub mod catalogue;
 pub mod diff;
 pub mod engine;
 pub mod kinds;

@@ -33,6 +33,26 @@ pub enum Standing {
 }
 
 impl Evaluated {
+    /// The product's overall state: `failing` when an error stands (not waived; errors in grace
+    /// are reported as warnings), `warnings` when some policy still fails, else `passing`.
+    pub fn state(&self) -> &'static str {
+        if self
+            .findings
+            .iter()
+            .any(|f| f.waived_by.is_none() && f.severity == domain::Severity::Error)
+        {
+            "failing"
+        } else if self
+            .applicable
+            .iter()
+            .any(|p| self.standing(p) == Standing::Failing)
+        {
+            "warnings"
+        } else {
+            "passing"
+        }
+    }
+
     pub fn standing(&self, policy: &str) -> Standing {
         if !self.applicable.iter().any(|p| p == policy) {
             return Standing::NotApplicable;

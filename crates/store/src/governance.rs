@@ -68,6 +68,8 @@ pub struct ResultRow {
     /// Findings reported as warnings (grace included).
     pub warnings: i64,
     pub waived: i64,
+    /// `passing`, `warnings` or `failing` (an error not waived).
+    pub state: String,
     /// The `governance::report::Evaluated` as JSON.
     pub evaluated: String,
 }
@@ -145,6 +147,7 @@ fn result(row: &AnyRow) -> Result<ResultRow, sqlx::Error> {
         failing: row.try_get("failing")?,
         warnings: row.try_get("warnings")?,
         waived: row.try_get("waived")?,
+        state: row.try_get("state")?,
         evaluated: row.try_get("evaluated")?,
     })
 }
@@ -436,9 +439,11 @@ impl Store {
         for r in &w.results {
             sqlx::query(
                 "INSERT INTO governance_results (product_id, run_id, domain_id, team_id, evaluated_at, \
-                 failing, warnings, waived, evaluated) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                 failing, warnings, waived, state, evaluated) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
                  ON CONFLICT (product_id) DO UPDATE SET run_id = $2, domain_id = $3, team_id = $4, \
-                 evaluated_at = $5, failing = $6, warnings = $7, waived = $8, evaluated = $9",
+                 evaluated_at = $5, failing = $6, warnings = $7, waived = $8, state = $9, \
+                 evaluated = $10",
             )
             .bind(&r.product_id)
             .bind(&r.run_id)
@@ -448,6 +453,7 @@ impl Store {
             .bind(r.failing)
             .bind(r.warnings)
             .bind(r.waived)
+            .bind(&r.state)
             .bind(&r.evaluated)
             .execute(&mut *tx)
             .await?;
@@ -462,6 +468,18 @@ impl Store {
         let mut tx = self.begin_write().await?;
         put_daily(&mut tx, rows).await?;
         self.commit(tx, &[]).await
+    }
+
+    /// Each evaluated product's state (`passing`, `warnings`, `failing`), by product id.
+    pub async fn governance_states(&self) -> Result<std::collections::HashMap<String, String>> {
+        let rows = sqlx::query("SELECT product_id, state FROM governance_results")
+            .fetch_all(&self.db()?)
+            .await?;
+        let mut out = std::collections::HashMap::with_capacity(rows.len());
+        for row in &rows {
+            out.insert(row.try_get("product_id")?, row.try_get("state")?);
+        }
+        Ok(out)
     }
 
     /// Each product's newest standing, by product id.

@@ -284,6 +284,8 @@ pub struct SearchQuery {
     pub types: Vec<String>,
     pub tags: Vec<String>,
     pub classifications: Vec<String>,
+    /// Governance states: `passing`, `warnings`, `failing`, `unevaluated`.
+    pub governance: Vec<String>,
     pub sort: SearchSort,
     pub limit: usize,
     pub offset: usize,
@@ -305,11 +307,14 @@ pub struct Facets {
     pub product_type: Vec<FacetCount>,
     pub tag: Vec<FacetCount>,
     pub classification: Vec<FacetCount>,
+    pub governance: Vec<FacetCount>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SearchPage {
     pub total: usize,
     pub items: Vec<ProductRow>,
+    /// The governance state of each item, in the same order.
+    pub governance: Vec<String>,
     pub facets: Facets,
 }

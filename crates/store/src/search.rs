@@ -8,8 +8,14 @@ use sqlx::{AssertSqlSafe, Row};
 use crate::products::{ROW_COLUMNS, product_row};
 use crate::{FacetCount, Facets, ProductRow, Result, SearchPage, SearchQuery, SearchSort, Store};
 
+/// How many facets there are.
+const FACETS: usize = 7;
+
+/// A product never evaluated by the policies (or evaluated before they existed).
+const UNEVALUATED: &str = "unevaluated";
+
 /// The facets a product belongs to, one list per facet in [`Facets`] order.
-fn facet_values(p: &ProductRow) -> [Vec<String>; 6] {
+fn facet_values(p: &ProductRow, governance: &str) -> [Vec<String>; FACETS] {
     [
         vec![p.domain_id.clone()],
         vec![p.team_id.clone()],
@@ -17,11 +23,12 @@ fn facet_values(p: &ProductRow) -> [Vec<String>; 6] {
         p.product_type.clone().into_iter().collect(),
         p.tags.clone(),
         p.classifications.clone(),
+        vec![governance.to_owned()],
     ]
 }
 
 impl SearchQuery {
-    fn filters(&self) -> [&Vec<String>; 6] {
+    fn filters(&self) -> [&Vec<String>; FACETS] {
         [
             &self.domains,
             &self.teams,
@@ -29,12 +36,17 @@ impl SearchQuery {
             &self.types,
             &self.tags,
             &self.classifications,
+            &self.governance,
         ]
     }
 }
 
 /// Whether a product passes every facet filter except the one at `skip`.
-fn passes(values: &[Vec<String>; 6], filters: &[&Vec<String>; 6], skip: Option<usize>) -> bool {
+fn passes(
+    values: &[Vec<String>; FACETS],
+    filters: &[&Vec<String>; FACETS],
+    skip: Option<usize>,
+) -> bool {
     filters.iter().enumerate().all(|(i, wanted)| {
         Some(i) == skip
             || wanted.is_empty()
@@ -74,9 +86,20 @@ impl Store {
             matches.push((product_row(row)?, rank));
         }
         let filters = query.filters();
-        let values: Vec<[Vec<String>; 6]> = matches.iter().map(|(p, _)| facet_values(p)).collect();
+        let states = self.governance_states().await?;
+        let state_of = |p: &ProductRow| {
+            states
+                .get(&p.id)
+                .map(String::as_str)
+                .unwrap_or(UNEVALUATED)
+                .to_owned()
+        };
+        let values: Vec<[Vec<String>; FACETS]> = matches
+            .iter()
+            .map(|(p, _)| facet_values(p, &state_of(p)))
+            .collect();
 
-        let mut counts: [BTreeMap<String, i64>; 6] = Default::default();
+        let mut counts: [BTreeMap<String, i64>; FACETS] = Default::default();
         for v in &values {
             for (facet, count) in counts.iter_mut().enumerate() {
                 if passes(v, &filters, Some(facet)) {
@@ -94,7 +117,15 @@ impl Store {
                 }
             }
         }
-        let [domain, team, status, product_type, tag, classification] = counts.map(sorted_counts);
+        let [
+            domain,
+            team,
+            status,
+            product_type,
+            tag,
+            classification,
+            governance,
+        ] = counts.map(sorted_counts);
 
         let mut hits: Vec<(ProductRow, f64)> = matches
             .into_iter()
@@ -117,7 +148,7 @@ impl Store {
         }
         let total = hits.len();
         let limit = if query.limit == 0 { 50 } else { query.limit };
-        let items = hits
+        let items: Vec<ProductRow> = hits
             .into_iter()
             .skip(query.offset)
             .take(limit)
@@ -125,6 +156,7 @@ impl Store {
             .collect();
         Ok(SearchPage {
             total,
+            governance: items.iter().map(state_of).collect(),
             items,
             facets: Facets {
                 domain,
@@ -133,6 +165,7 @@ impl Store {
                 product_type,
                 tag,
                 classification,
+                governance,
             },
         })
     }

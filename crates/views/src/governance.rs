@@ -159,6 +159,23 @@ crate::view! {
         pub waived: usize,
         pub findings: Vec<PolicyFinding>,
         pub evaluated_at: Option<String>,
+        /// Where it stands on the maturity ladder.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub maturity: Option<MaturityView>,
+    }
+}
+
+crate::view! {
+    /// A product's maturity level: the ladder's levels, the one reached, and what the next needs.
+    pub struct MaturityView {
+        /// Index into `levels` of the level reached.
+        pub level: usize,
+        pub name: String,
+        pub levels: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub next: Option<String>,
+        /// The policies it fails for the next level.
+        pub missing: Vec<String>,
     }
 }
 

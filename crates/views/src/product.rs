@@ -22,6 +22,9 @@ crate::view! {
         pub output_ports: i64,
         pub input_ports: i64,
         pub updated_at: String,
+        /// The governance state (`passing`, `warnings`, `failing`, `unevaluated`), where known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub governance: Option<String>,
     }
 }
 

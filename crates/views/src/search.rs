@@ -20,6 +20,9 @@ crate::view! {
         pub product_type: Vec<FacetValue>,
         pub tag: Vec<FacetValue>,
         pub classification: Vec<FacetValue>,
+        /// Governance states (`passing`, `warnings`, `failing`, `unevaluated`).
+        #[serde(default)]
+        pub governance: Vec<FacetValue>,
     }
 }
 
@@ -52,6 +55,9 @@ crate::view! {
         pub tag: Vec<String>,
         #[serde(default)]
         pub classification: Vec<String>,
+        /// Governance states: `passing`, `warnings`, `failing`, `unevaluated`.
+        #[serde(default)]
+        pub governance: Vec<String>,
         /// `relevance` (default), `name` or `updated`.
         #[serde(default)]
         pub sort: Option<String>,

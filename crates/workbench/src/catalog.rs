@@ -19,8 +19,9 @@ use crate::{Workbench, markdown};
 /// Largest page of search results.
 pub const MAX_PAGE: usize = 200;
 
-pub(crate) fn card(p: ProductRow, names: &Names) -> ProductCard {
+pub(crate) fn card(p: ProductRow, names: &Names, governance: Option<String>) -> ProductCard {
     ProductCard {
+        governance,
         domain_name: names.domain_name(&p.domain_id),
         domain_color: names.domain_color(&p.domain_id),
         team_name: names.team_name(&p.team_id),
@@ -38,6 +39,17 @@ pub(crate) fn card(p: ProductRow, names: &Names) -> ProductCard {
         input_ports: p.input_ports,
         updated_at: p.updated_at,
     }
+}
+
+/// A governance state as the catalog's facet shows it.
+fn governance_label(state: &str) -> String {
+    String::from(match state {
+        "passing" => "Meets every policy",
+        "warnings" => "Findings to fix",
+        "failing" => "Blocking findings",
+        "unevaluated" => "Not evaluated",
+        other => other,
+    })
 }
 
 fn facet(
@@ -240,6 +252,7 @@ impl Workbench {
             types: params.product_type.clone(),
             tags: params.tag.clone(),
             classifications: params.classification.clone(),
+            governance: params.governance.clone(),
             sort,
             limit,
             offset,
@@ -249,7 +262,12 @@ impl Workbench {
         let f = page.facets;
         Ok(SearchResults {
             total: page.total,
-            items: page.items.into_iter().map(|p| card(p, &names)).collect(),
+            items: page
+                .items
+                .into_iter()
+                .zip(page.governance)
+                .map(|(p, g)| card(p, &names, Some(g)))
+                .collect(),
             facets: FacetsView {
                 domain: facet(f.domain, &params.domain, |v| names.domain_name(v)),
                 team: facet(f.team, &params.team, |v| names.team_name(v)),
@@ -257,6 +275,7 @@ impl Workbench {
                 product_type: facet(f.product_type, &params.product_type, type_label),
                 tag: facet(f.tag, &params.tag, str::to_owned),
                 classification: facet(f.classification, &params.classification, capitalised),
+                governance: facet(f.governance, &params.governance, governance_label),
             },
             limit,
             offset,
@@ -377,7 +396,7 @@ impl Workbench {
             created_at: record.row.created_at.clone(),
             created_by: record.created_by.clone(),
             updated_by: record.updated_by.clone(),
-            card: card(record.row, &names),
+            card: card(record.row, &names, None),
         })
     }
 

@@ -2,10 +2,11 @@
 //! three months ago (one policy tightened since), two waivers (one still active, one expired),
 //! and daily history so that the trend has a shape. Idempotent like the rest of the demo.
 
-use store::{DailyRow, PolicyRow, WaiverRecord};
+use store::{DailyRow, WaiverRecord};
 
 use crate::actor::Actor;
 use crate::error::Result;
+use crate::governance::policies::policy_row;
 use crate::governance::{day_from_today, today};
 use crate::{Workbench, audit_event};
 
@@ -103,14 +104,7 @@ impl Workbench {
         policy: &governance::Policy,
         days: i64,
     ) -> Result<()> {
-        let row = PolicyRow {
-            id: policy.id.clone(),
-            version: i64::from(policy.version),
-            state: policy.state.as_str().to_owned(),
-            document: serde_json::to_string(policy).unwrap_or_default(),
-            created_at: days_ago(days),
-            created_by: String::from("admin"),
-        };
+        let row = policy_row(policy, String::from("admin"), days_ago(days));
         let event = audit_event(
             actor,
             if policy.version == 1 {

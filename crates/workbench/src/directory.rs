@@ -147,12 +147,16 @@ impl Workbench {
             .filter(|t| t.domain_id == id)
             .collect();
         let names = self.names().await?;
+        let states = self.store.governance_states().await?;
         let products = self
             .store
             .list_products(Some(id), None)
             .await?
             .into_iter()
-            .map(|p| crate::catalog::card(p, &names))
+            .map(|p| {
+                let state = states.get(&p.id).cloned();
+                crate::catalog::card(p, &names, state)
+            })
             .collect();
         Ok(DomainDetail {
             domain,
@@ -309,12 +313,16 @@ impl Workbench {
             })
             .collect();
         let names = self.names().await?;
+        let states = self.store.governance_states().await?;
         let products = self
             .store
             .list_products(None, Some(id))
             .await?
             .into_iter()
-            .map(|p| crate::catalog::card(p, &names))
+            .map(|p| {
+                let state = states.get(&p.id).cloned();
+                crate::catalog::card(p, &names, state)
+            })
             .collect();
         Ok(TeamDetail {
             team,

@@ -188,17 +188,9 @@ impl Workbench {
         let doc: DataProductDoc = serde_json::from_value(source.value.clone())
             .map_err(|e| WorkbenchError::Unavailable(e.to_string()))?;
         // A status change is a write like any other: the policies see the product as it would be.
-        let outcomes = self
-            .evaluate_submission(
-                Some((&doc, record.row.team_id.as_str())),
-                &[],
-                governance::Options::default(),
-            )
+        let (outcomes, policy_findings) = self
+            .admit(Some((&doc, record.row.team_id.as_str())), &[], &[])
             .await?;
-        let policy_findings = crate::governance::policy_views(&outcomes);
-        if policy_findings.iter().any(|f| f.blocking) {
-            return Err(WorkbenchError::refused(Vec::new(), policy_findings));
-        }
         let expect = Expect::Revision(revision.unwrap_or(record.row.revision));
         let write = product_write(&doc, &source, record.row.team_id.clone(), actor, expect);
         let event = audit_event(

@@ -26,8 +26,9 @@ pub use auth::{SESSION_DAYS, TOKEN_PREFIX, hash_password};
 pub use catalog::DocSelector;
 pub use error::{Result, WorkbenchError};
 pub use governance::{
-    Bundle, PolicyEvent, Report, TrendPoint, check_offline, dry_run_csv, github_annotations,
-    group_by, junit_report, matrix_csv, perspective, refusal_text,
+    Bundle, PolicyEvent, Report, TrendPoint, check_offline, day_from_today, days_since, days_until,
+    dry_run_csv, github_annotations, group_by, junit_report, matrix_csv, perspective, refusal_text,
+    today,
 };
 pub use graph::{ExploreQuery, ImpactFormat, Received};
 pub use publish::{Mode, SourceDoc, Submission};

@@ -230,19 +230,15 @@ impl Workbench {
 
         // The organisation's policies, on the documents as they would be stored.
         let submitted: Vec<DataContractDoc> = contracts.iter().map(|c| c.doc.clone()).collect();
-        let outcomes = self
-            .evaluate_submission(
+        let (outcomes, policy_findings) = self
+            .admit(
                 product
                     .as_ref()
                     .map(|p| (&p.doc, product_team.as_deref().unwrap_or_default())),
                 &submitted,
-                governance::Options::default(),
+                &findings,
             )
             .await?;
-        let policy_findings = crate::governance::policy_views(&outcomes);
-        if policy_findings.iter().any(|f| f.blocking) {
-            return Err(WorkbenchError::refused(findings, policy_findings));
-        }
         findings.extend(policy_findings.iter().map(crate::governance::as_finding));
         // Who a consumer-breaking contract version breaks, told before it is published.
         let pairs: Vec<_> = contracts

@@ -291,6 +291,8 @@ pub struct SearchQueryDoc {
     pub tag: Option<Vec<String>>,
     /// public, internal, confidential or restricted.
     pub classification: Option<Vec<String>>,
+    /// Governance state: passing, warnings, failing or unevaluated.
+    pub governance: Option<Vec<String>>,
     /// relevance (default), name or updated.
     pub sort: Option<String>,
     /// 1 to 200 (default 24).

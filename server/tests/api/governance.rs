@@ -351,7 +351,7 @@ async fn an_enforced_error_refuses_every_write_path_and_nothing_is_stored() {
     );
     assert!(
         text.body
-            .contains("/api/v1/governance/policies/purpose-length"),
+            .contains("Details: http://localhost/governance/policies/purpose-length"),
         "{}",
         text.body
     );
@@ -455,6 +455,73 @@ async fn grace_warns_with_its_date_and_waivers_are_never_self_approved() {
         .expect(StatusCode::OK)
         .json();
     assert_eq!(state["state"], "warnings", "{state}");
+    assert_eq!(state["maturity"]["levels"][0], "Registered", "{state}");
+    // The catalog knows the state: on the card, and as a facet.
+    let search = app
+        .get("/api/v1/products?governance=warnings", Some(&app.bob))
+        .await
+        .expect(StatusCode::OK)
+        .json();
+    let ids: Vec<&str> = search["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"sales.graced"), "{search}");
+    assert!(
+        search["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["governance"] == "warnings"),
+        "{search}"
+    );
+    let facet = search["facets"]["governance"].as_array().unwrap();
+    assert!(
+        facet
+            .iter()
+            .any(|f| f["value"] == "warnings" && f["selected"] == true),
+        "{search}"
+    );
+    let passing = app
+        .get("/api/v1/products?governance=passing", Some(&app.bob))
+        .await
+        .expect(StatusCode::OK)
+        .json();
+    assert!(
+        !passing["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["id"] == "sales.graced"),
+        "{passing}"
+    );
+    // The Governance section, drawn on the server: the report's matrix links the failing cell
+    // to the policy's products in that domain; the policy page lists the product.
+    let report = app
+        .get("/governance", Some(&app.bob))
+        .await
+        .expect(StatusCode::OK);
+    assert!(
+        report
+            .body
+            .contains("/governance/policies/purpose-length?domain=sales"),
+        "{}",
+        &report.body[..report.body.len().min(3000)]
+    );
+    let policy = app
+        .get(
+            "/governance/policies/purpose-length?domain=sales",
+            Some(&app.bob),
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert!(policy.body.contains("/products/sales.graced"));
+    assert!(policy.body.contains("Grace · blocks from 2099-01-31"));
+    app.get("/governance/policies/no-such-policy", Some(&app.bob))
+        .await
+        .expect(StatusCode::NOT_FOUND);
     // The product page says so, rendered on the server.
     let page = app
         .get("/products/sales.graced", Some(&app.bob))

@@ -53,6 +53,8 @@ CREATE TABLE governance_results (
     failing      BIGINT NOT NULL,
     warnings     BIGINT NOT NULL,
     waived       BIGINT NOT NULL,
+    -- passing, warnings or failing (an error not waived), for the catalog's facet and cards.
+    state        TEXT NOT NULL,
     evaluated    TEXT NOT NULL
 );
 

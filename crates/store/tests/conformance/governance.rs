@@ -157,6 +157,7 @@ fn standing(product: &str, run: &str, failing: i64) -> ResultRow {
         failing,
         warnings: 0,
         waived: 0,
+        state: String::from(if failing > 0 { "failing" } else { "passing" }),
         evaluated: String::from("{}"),
     }
 }

@@ -12,7 +12,8 @@ use store::{EvaluationRun, EvaluationWrite, ResultRow};
 
 use super::today;
 use crate::Workbench;
-use crate::error::Result;
+use crate::error::{Result, WorkbenchError};
+use views::PolicyFinding;
 
 /// The policies and waivers in force, read once per evaluation.
 #[derive(Clone, Debug, Default)]
@@ -184,6 +185,7 @@ pub(crate) fn result_row(run: &str, outcome: &Outcome) -> (ResultRow, Vec<(Strin
             .filter(|f| f.waived_by.is_none() && f.severity == domain::Severity::Warning)
             .count() as i64,
         waived: e.findings.iter().filter(|f| f.waived_by.is_some()).count() as i64,
+        state: e.state().to_owned(),
         evaluated: serde_json::to_string(e).unwrap_or_default(),
     };
     (row, failing)
@@ -232,6 +234,17 @@ impl Workbench {
         Ok(Rules { policies, waivers })
     }
 
+    /// The ids of the registry's domains.
+    pub(crate) async fn domain_ids(&self) -> Result<Vec<String>> {
+        Ok(self
+            .store
+            .list_domains()
+            .await?
+            .into_iter()
+            .map(|d| d.id)
+            .collect())
+    }
+
     /// What one publication touches: the domains, the stored versions of the contracts it
     /// submits or names, and the producers of what it reads.
     pub(crate) async fn lookup_for(
@@ -240,13 +253,7 @@ impl Workbench {
         contracts: &[DataContractDoc],
     ) -> Result<Lookup> {
         let mut lookup = Lookup {
-            domains: self
-                .store
-                .list_domains()
-                .await?
-                .into_iter()
-                .map(|d| d.id)
-                .collect(),
+            domains: self.domain_ids().await?,
             ..Lookup::default()
         };
         let mut wanted: Vec<String> = contracts.iter().map(|c| c.id.clone()).collect();
@@ -288,13 +295,7 @@ impl Workbench {
     /// The whole registry, read in bulk.
     pub(crate) async fn registry(&self) -> Result<Registry> {
         let mut lookup = Lookup {
-            domains: self
-                .store
-                .list_domains()
-                .await?
-                .into_iter()
-                .map(|d| d.id)
-                .collect(),
+            domains: self.domain_ids().await?,
             ..Lookup::default()
         };
         for record in self.store.list_contracts().await? {
@@ -368,7 +369,7 @@ impl Workbench {
             (outcomes, rules)
         })
         .await
-        .map_err(|e| crate::WorkbenchError::Unavailable(format!("evaluation failed: {e}")))?;
+        .map_err(|e| WorkbenchError::Unavailable(format!("evaluation failed: {e}")))?;
         let run_id = uuid::Uuid::new_v4().to_string();
         let mut write = EvaluationWrite {
             full: true,
@@ -423,6 +424,26 @@ impl Workbench {
     ) -> Result<Vec<Outcome>> {
         self.evaluate_submission_with(product, contracts, &[], options)
             .await
+    }
+
+    /// The gate in front of every write: the organisation's policies on the documents as they
+    /// would be stored. A blocking finding refuses the write (422, with `findings` — what was
+    /// already found — and the policy findings); otherwise the outcomes, to record once the
+    /// write is stored, and the findings to report with it.
+    pub(crate) async fn admit(
+        &self,
+        product: Option<(&DataProductDoc, &str)>,
+        contracts: &[DataContractDoc],
+        findings: &[domain::Finding],
+    ) -> Result<(Vec<Outcome>, Vec<PolicyFinding>)> {
+        let outcomes = self
+            .evaluate_submission(product, contracts, Options::default())
+            .await?;
+        let policy_findings = super::policy_views(&outcomes);
+        if policy_findings.iter().any(|f| f.blocking) {
+            return Err(WorkbenchError::refused(findings.to_vec(), policy_findings));
+        }
+        Ok((outcomes, policy_findings))
     }
 
     /// [`Workbench::evaluate_submission`] with `base` standing in for the published versions
@@ -561,12 +582,12 @@ impl Documents {
             docs.extend(check.doc);
         }
         if product.is_none() && docs.is_empty() && findings.is_empty() {
-            return Err(crate::WorkbenchError::bad_request(
+            return Err(WorkbenchError::bad_request(
                 "nothing to evaluate: send a data product (product) or data contracts (contracts)",
             ));
         }
         if domain::finding::has_errors(&findings) {
-            return Err(crate::WorkbenchError::invalid(findings));
+            return Err(WorkbenchError::invalid(findings));
         }
         // The base versions only need to be readable: they were published once.
         let base = base

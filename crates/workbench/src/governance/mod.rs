@@ -4,7 +4,7 @@
 //! themselves are `crates/governance`; this folder reads and writes the store around them.
 
 mod evaluate;
-mod policies;
+pub(crate) mod policies;
 mod report;
 mod waivers;
 
@@ -15,7 +15,7 @@ use domain::Finding;
 use views::PolicyFinding;
 
 /// Today in UTC, `YYYY-MM-DD`.
-pub(crate) fn today() -> String {
+pub fn today() -> String {
     day_of(time::OffsetDateTime::now_utc())
 }
 
@@ -25,7 +25,7 @@ pub(crate) fn day_of(t: time::OffsetDateTime) -> String {
 }
 
 /// A day `days` from today (negative: in the past).
-pub(crate) fn day_from_today(days: i64) -> String {
+pub fn day_from_today(days: i64) -> String {
     day_of(time::OffsetDateTime::now_utc() + time::Duration::days(days))
 }
 
@@ -38,7 +38,7 @@ fn date_of(s: &str) -> Option<time::Date> {
 }
 
 /// Days from `from` (RFC 3339 or a day) to today, at least 0.
-pub(crate) fn days_since(from: &str) -> i64 {
+pub fn days_since(from: &str) -> i64 {
     match (date_of(from), date_of(&today())) {
         (Some(a), Some(b)) => (b - a).whole_days().max(0),
         _ => 0,
@@ -46,7 +46,7 @@ pub(crate) fn days_since(from: &str) -> i64 {
 }
 
 /// Days from today to `day`, at least 0.
-pub(crate) fn days_until(day: &str) -> i64 {
+pub fn days_until(day: &str) -> i64 {
     match (date_of(&today()), date_of(day)) {
         (Some(a), Some(b)) => (b - a).whole_days().max(0),
         _ => 0,

@@ -28,6 +28,18 @@ fn valid_id(id: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
 }
 
+/// The stored row of one policy version, written by `by` at `at`.
+pub(crate) fn policy_row(policy: &Policy, by: String, at: String) -> PolicyRow {
+    PolicyRow {
+        id: policy.id.clone(),
+        version: i64::from(policy.version),
+        state: policy.state.as_str().to_owned(),
+        document: serde_json::to_string(policy).unwrap_or_default(),
+        created_at: at,
+        created_by: by,
+    }
+}
+
 fn problem(path: &str, message: impl Into<String>) -> Finding {
     let mut f = Finding::error("policy", path, message);
     f.document = String::from("policy");
@@ -185,14 +197,7 @@ impl Workbench {
             }
         }
         self.check_policy(&policy, previous.as_ref()).await?;
-        let row = PolicyRow {
-            id: policy.id.clone(),
-            version: i64::from(policy.version),
-            state: policy.state.as_str().to_owned(),
-            document: serde_json::to_string(&policy).unwrap_or_default(),
-            created_at: store::now(),
-            created_by: actor.name(),
-        };
+        let row = policy_row(&policy, actor.name(), store::now());
         let (action, summary) = match &previous {
             None => (
                 "policy.created",
@@ -292,13 +297,7 @@ impl Workbench {
                 format!("enforcing a draft needs a dry-run of it in the last {DRY_RUN_DAYS} days: run POST /api/v1/governance/policies/{}/dry-run (or the Dry-run button) first, or start it in grace", policy.id),
             ));
         }
-        let domains: Vec<String> = self
-            .store
-            .list_domains()
-            .await?
-            .into_iter()
-            .map(|d| d.id)
-            .collect();
+        let domains = self.domain_ids().await?;
         for (field, list) in [
             ("domains", &policy.scope.domains),
             ("excludeDomains", &policy.scope.exclude_domains),
@@ -439,14 +438,7 @@ impl Workbench {
             if !self.store.policy_versions(&policy.id).await?.is_empty() {
                 continue;
             }
-            let row = PolicyRow {
-                id: policy.id.clone(),
-                version: 1,
-                state: policy.state.as_str().to_owned(),
-                document: serde_json::to_string(&policy).unwrap_or_default(),
-                created_at: store::now(),
-                created_by: actor.name(),
-            };
+            let row = policy_row(&policy, actor.name(), store::now());
             let event = audit_event(
                 actor,
                 "policy.created",
@@ -507,14 +499,7 @@ impl Workbench {
             if head.is_some_and(|h| h >= i64::from(policy.version)) {
                 continue;
             }
-            let row = PolicyRow {
-                id: policy.id.clone(),
-                version: i64::from(policy.version),
-                state: policy.state.as_str().to_owned(),
-                document: serde_json::to_string(&policy).unwrap_or_default(),
-                created_at: store::now(),
-                created_by: actor.name(),
-            };
+            let row = policy_row(&policy, actor.name(), store::now());
             let event = audit_event(
                 actor,
                 "policy.imported",

@@ -1,7 +1,7 @@
 //! What governance reads back: the compliance report (the matrix now, the trend from the daily
 //! snapshots), a product's standing, and the diff between two versions of a contract.
 
-use governance::report::{Evaluated, GroupBy, Matrix, Standing, matrix};
+use governance::report::{Evaluated, GroupBy, Matrix, matrix};
 use governance::{DiffReport, Perspective, Policy};
 use serde::Serialize;
 use store::DailyRow;
@@ -190,27 +190,28 @@ impl Workbench {
                 waived: 0,
                 findings: Vec::new(),
                 evaluated_at: None,
+                maturity: None,
             });
         };
         let evaluated: Evaluated = serde_json::from_str(&row.evaluated)
             .map_err(|e| WorkbenchError::Unavailable(format!("stored standing unreadable: {e}")))?;
-        let failing = evaluated
-            .applicable
-            .iter()
-            .any(|p| evaluated.standing(p) == Standing::Failing);
         let errors = evaluated
             .findings
             .iter()
             .filter(|f| f.waived_by.is_none() && f.severity == domain::Severity::Error)
             .count();
+        let levels = governance::maturity::default_levels();
+        let m = governance::maturity::maturity(&levels, &evaluated);
+        let maturity = Some(views::MaturityView {
+            level: m.level,
+            name: m.name,
+            levels: levels.into_iter().map(|l| l.name).collect(),
+            next: m.next,
+            missing: m.missing,
+        });
         Ok(GovernanceState {
-            state: String::from(if errors > 0 {
-                "failing"
-            } else if failing {
-                "warnings"
-            } else {
-                "passing"
-            }),
+            maturity,
+            state: evaluated.state().to_owned(),
             blocking: errors,
             warnings: row.warnings as usize,
             waived: row.waived as usize,
